@@ -1,0 +1,19 @@
+"""The records layer: prisons, prisoners, sentences, probation case information, staff and the audit trail."""
+
+from cases.models.audit import AuditEvent
+from cases.models.prisoners import CaseInformation, Prisoner, Sentence
+from cases.models.prisons import LocalDeliveryUnit, Prison
+from cases.models.staff import CommunityOffenderManager, PomProfile, Role, StaffProfile
+
+__all__ = [
+    "AuditEvent",
+    "CaseInformation",
+    "CommunityOffenderManager",
+    "LocalDeliveryUnit",
+    "PomProfile",
+    "Prison",
+    "Prisoner",
+    "Role",
+    "Sentence",
+    "StaffProfile",
+]

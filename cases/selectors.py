@@ -1,0 +1,61 @@
+"""Reads of the records layer. Every list is scoped to the prisons the user works in (DECISIONS.md D-17)."""
+
+from django.db.models import QuerySet
+from django.http import Http404
+
+from cases.models import Prison, Prisoner, Role
+
+
+def user_roles(*, user) -> set[str]:
+    """The role names (group names) a user holds; cached on the user object for the request."""
+    if not user.is_authenticated:
+        return set()
+    cached = getattr(user, "_omic_roles", None)
+    if cached is None:
+        valid = set(Role.values)
+        cached = {name for name in user.groups.values_list("name", flat=True) if name in valid}
+        user._omic_roles = cached
+    return cached
+
+
+def prison_list_for_user(*, user) -> QuerySet[Prison]:
+    """The prisons a user works in. National viewers and service admins work in none: they see aggregates."""
+    if not user.is_authenticated:
+        return Prison.objects.none()
+    return Prison.objects.filter(staff__user=user).order_by("name")
+
+
+def prison_get_for_user(*, user, code: str) -> Prison:
+    """The prison with this code, if the user works there; otherwise 404, whether or not the prison exists."""
+    prison = prison_list_for_user(user=user).filter(code=code).first()
+    if prison is None:
+        raise Http404("No such prison for this user")
+    return prison
+
+
+def prisoner_list_for_prison(*, prison: Prison, search: str = "") -> QuerySet[Prisoner]:
+    """The people held in a prison, with their sentence and case information, optionally searched by name or number."""
+    qs = Prisoner.objects.filter(prison=prison).select_related("sentence", "case_information")
+    term = search.strip()
+    if term:
+        from django.db.models import Q
+
+        words = term.split()
+        query = Q(prison_number__iexact=term)
+        name_query = Q()
+        for word in words:
+            name_query &= Q(first_name__icontains=word) | Q(last_name__icontains=word)
+        qs = qs.filter(query | name_query)
+    return qs.order_by("last_name", "first_name", "prison_number")
+
+
+def prisoner_get_for_prison(*, prison: Prison, prison_number: str) -> Prisoner:
+    """One prisoner held in this prison, or 404: a prisoner held elsewhere is not visible from here."""
+    prisoner = (
+        Prisoner.objects.filter(prison=prison, prison_number=prison_number.upper())
+        .select_related("prison", "sentence", "case_information__local_delivery_unit", "case_information__com")
+        .first()
+    )
+    if prisoner is None:
+        raise Http404("No such prisoner in this prison")
+    return prisoner

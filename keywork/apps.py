@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class KeyworkConfig(AppConfig):
+    name = "keywork"
+    verbose_name = "Key work"

@@ -1,0 +1,1 @@
+"""tiering engine. Built in its own issue; the app is registered so the layout is fixed."""
