@@ -1,9 +1,9 @@
 """Reads of the records layer. Every list is scoped to the prisons the user works in (DECISIONS.md D-17)."""
 
-from django.db.models import QuerySet
+from django.db.models import Count, Q, QuerySet
 from django.http import Http404
 
-from cases.models import Prison, Prisoner, Role
+from cases.models import PomProfile, Prison, Prisoner, Role
 
 
 def user_roles(*, user) -> set[str]:
@@ -38,8 +38,6 @@ def prisoner_list_for_prison(*, prison: Prison, search: str = "") -> QuerySet[Pr
     qs = Prisoner.objects.filter(prison=prison).select_related("sentence", "case_information")
     term = search.strip()
     if term:
-        from django.db.models import Q
-
         words = term.split()
         query = Q(prison_number__iexact=term)
         name_query = Q()
@@ -59,3 +57,43 @@ def prisoner_get_for_prison(*, prison: Prison, prison_number: str) -> Prisoner:
     if prisoner is None:
         raise Http404("No such prisoner in this prison")
     return prisoner
+
+
+def missing_details_filter(*, prison: Prison) -> Q:
+    """Cases that cannot be allocated yet: no case information or no tier; in the women's estate, no complexity."""
+    missing = Q(case_information__isnull=True) | Q(case_information__tier="")
+    if prison.estate == Prison.Estate.WOMENS:
+        missing |= Q(case_information__womens_complexity="")
+    return missing
+
+
+def prison_summary(*, prison: Prison) -> dict[str, int]:
+    """Headline counts for a prison's home pages, in one query."""
+    return Prisoner.objects.filter(prison=prison).aggregate(
+        prisoners=Count("pk"),
+        sentenced=Count("pk", filter=Q(legal_status__in=[Prisoner.LegalStatus.SENTENCED, Prisoner.LegalStatus.RECALL])),
+        remand=Count("pk", filter=Q(legal_status=Prisoner.LegalStatus.REMAND)),
+        missing_details=Count("pk", filter=missing_details_filter(prison=prison)),
+    )
+
+
+def pom_profile_list_for_prison(*, prison: Prison) -> QuerySet[PomProfile]:
+    return (
+        PomProfile.objects.filter(prison=prison).select_related("user").order_by("user__last_name", "user__first_name")
+    )
+
+
+def pom_profile_for_user(*, user, prison: Prison) -> PomProfile | None:
+    return PomProfile.objects.filter(user=user, prison=prison).first()
+
+
+def key_worker_count_for_prison(*, prison: Prison) -> int:
+    return prison.staff.filter(user__groups__name=Role.KEY_WORKER, user__is_active=True).count()
+
+
+def prison_overview_list() -> QuerySet[Prison]:
+    """Every prison with its population and POM numbers, for national and regional viewers (aggregates only)."""
+    return Prison.objects.annotate(
+        prisoner_count=Count("prisoners", distinct=True),
+        pom_count=Count("pom_profiles", filter=Q(pom_profiles__status=PomProfile.Status.ACTIVE), distinct=True),
+    ).order_by("name")

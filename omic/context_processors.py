@@ -1,6 +1,36 @@
 from django.conf import settings
+from django.urls import reverse
+
+from cases.selectors import prison_list_for_user, user_roles
+from omic.navigation import nav_items_for
 
 
 def service(request):
-    """The service name and phase, for the header and phase banner on every page."""
-    return {"service_name": settings.SERVICE_NAME, "service_phase": settings.PHASE}
+    """Header, phase banner, prison switcher and navigation context for every page."""
+    context = {
+        "service_name": settings.SERVICE_NAME,
+        "service_phase": settings.PHASE,
+        "nav_items": [],
+        "active_prison": getattr(request, "prison", None),
+        "user_prisons": [],
+        "prison_switch_url": None,
+    }
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return context
+    prisons = list(prison_list_for_user(user=user))
+    active = context["active_prison"]
+    if active is None:
+        code = request.session.get("active_prison")
+        active = next((p for p in prisons if p.code == code), prisons[0] if prisons else None)
+    context.update(
+        {
+            "active_prison": active,
+            "user_prisons": prisons,
+            "prison_switch_url": reverse("prison_switch") if prisons else None,
+            "nav_items": nav_items_for(
+                roles=user_roles(user=user), prison_code=active.code if active else None, current_path=request.path
+            ),
+        }
+    )
+    return context

@@ -1,6 +1,29 @@
 from django.contrib import admin
-from django.urls import path
+from django.contrib.auth import views as auth_views
+from django.urls import path, register_converter
+
+from cases import views as case_views
+from omic import health, views
+from omic.scoping import PrisonCodeConverter
+
+register_converter(PrisonCodeConverter, "prison")
 
 urlpatterns = [
+    path("", views.home, name="home"),
+    path("accounts/login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
+    path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("health", health.health, name="health"),
+    path("health/ping", health.ping, name="health_ping"),
+    path("prisons/switch/", views.prison_switch, name="prison_switch"),
+    path("prisons/<prison:prison_code>/", views.prison_home, name="prison_home"),
+    path("prisons/<prison:prison_code>/staff/", views.staff_list, name="staff_list"),
+    path("prisons/<prison:prison_code>/prisoners/", case_views.prisoner_list, name="prisoner_list"),
+    path(
+        "prisons/<prison:prison_code>/prisoners/<str:prison_number>/",
+        case_views.prisoner_detail,
+        name="prisoner_detail",
+    ),
+    path("national/", views.national_home, name="national_home"),
+    path("service-admin/", views.service_admin_home, name="service_admin_home"),
     path("admin/", admin.site.urls),
 ]

@@ -36,3 +36,18 @@ def pom_user(staff_user_factory, prison):
 @pytest.fixture
 def homd_user(staff_user_factory, prison):
     return staff_user_factory(roles=["homd"], prisons=[prison], username="homd")
+
+
+def pytest_collection_modifyitems(config, items):
+    """PostgreSQL-only tests skip on SQLite, and real-worker tests skip on the in-memory broker, with a reason."""
+    from django.conf import settings
+
+    on_postgres = settings.DATABASES["default"]["ENGINE"].startswith("django.db.backends.postgresql")
+    real_broker = not settings.CELERY_BROKER_URL.startswith("memory://")
+    skip_pg = pytest.mark.skip(reason="needs PostgreSQL: set DATABASE_URL=postgres://... (.ci/run does)")
+    skip_worker = pytest.mark.skip(reason="needs a real broker: set CELERY_BROKER_URL=redis://... (.ci/run does)")
+    for item in items:
+        if "postgres" in item.keywords and not on_postgres:
+            item.add_marker(skip_pg)
+        if "worker" in item.keywords and not real_broker:
+            item.add_marker(skip_worker)

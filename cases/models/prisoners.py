@@ -269,16 +269,12 @@ class CaseInformation(models.Model):
             models.CheckConstraint(
                 condition=models.Q(crn="") | models.Q(crn__regex=CRN_PATTERN), name="case_information_crn_format"
             ),
-            models.CheckConstraint(
-                condition=models.Q(tier__in=[*Tier.values, ""]), name="case_information_tier_valid"
-            ),
+            models.CheckConstraint(condition=models.Q(tier__in=[*Tier.values, ""]), name="case_information_tier_valid"),
             # A tier is never without its source and date, and a source never without a tier.
             models.CheckConstraint(
                 condition=(models.Q(tier="") & models.Q(tier_source="") & models.Q(tier_date__isnull=True))
                 | (
-                    ~models.Q(tier="")
-                    & models.Q(tier_source__in=TierSource.values)
-                    & models.Q(tier_date__isnull=False)
+                    ~models.Q(tier="") & models.Q(tier_source__in=TierSource.values) & models.Q(tier_date__isnull=False)
                 ),
                 name="case_information_tier_has_source",
             ),

@@ -70,8 +70,7 @@ class PomProfile(models.Model):
             models.CheckConstraint(condition=models.Q(pom_type__in=PomType.values), name="pom_profile_type_valid"),
             models.CheckConstraint(condition=models.Q(status__in=Status.values), name="pom_profile_status_valid"),
             models.CheckConstraint(
-                condition=models.Q(working_pattern__gte=Decimal("0.1"))
-                & models.Q(working_pattern__lte=Decimal("1.0")),
+                condition=models.Q(working_pattern__gte=Decimal("0.1")) & models.Q(working_pattern__lte=Decimal("1.0")),
                 name="pom_profile_fte_0_1_to_1_0",
             ),
         ]

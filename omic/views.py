@@ -1,0 +1,106 @@
+"""Pages that combine the records with the engines: role home pages, the prison switcher and the national view."""
+
+import csv
+
+from django.contrib.auth.decorators import login_required
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_http_methods
+
+from cases.models import Role
+from cases.selectors import (
+    key_worker_count_for_prison,
+    pom_profile_for_user,
+    pom_profile_list_for_prison,
+    prison_get_for_user,
+    prison_list_for_user,
+    prison_overview_list,
+    prison_summary,
+    user_roles,
+)
+from omic.navigation import PRISON_STAFF
+from omic.scoping import prison_page, role_page
+
+# The home page a user sees in a prison is that of their most senior role there.
+HOME_PRECEDENCE = (Role.HOMD, Role.HOMS, Role.POM, Role.CASE_ADMIN, Role.KEY_WORKER)
+
+
+@login_required
+def home(request):
+    """Send each user to where their work is: their active prison, or the national or service-admin view."""
+    roles = user_roles(user=request.user)
+    prisons = list(prison_list_for_user(user=request.user))
+    if prisons and roles & PRISON_STAFF:
+        code = request.session.get("active_prison")
+        prison = next((p for p in prisons if p.code == code), prisons[0])
+        return redirect("prison_home", prison_code=prison.code)
+    if roles & {Role.NATIONAL_VIEWER, Role.SERVICE_ADMIN}:
+        return redirect("service_admin_home" if Role.SERVICE_ADMIN in roles else "national_home")
+    return render(request, "home/no_access.html", {"roles": roles, "prisons": prisons})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def prison_switch(request):
+    """The prison switcher: make another of the user's prisons the active one. Any other prison is a 404."""
+    code = (request.POST.get("prison") or request.GET.get("prison") or "").strip().upper()
+    if not code:
+        return redirect("home")
+    prison = prison_get_for_user(user=request.user, code=code)
+    request.session["active_prison"] = prison.code
+    return redirect("prison_home", prison_code=prison.code)
+
+
+@prison_page(roles=PRISON_STAFF)
+def prison_home(request):
+    prison = request.prison
+    roles = user_roles(user=request.user)
+    role = next(r for r in HOME_PRECEDENCE if r in roles)
+    context = {
+        "prison": prison,
+        "role": role,
+        "role_label": Role(role).label,
+        "summary": prison_summary(prison=prison),
+    }
+    if role in (Role.HOMD, Role.HOMS):
+        poms = list(pom_profile_list_for_prison(prison=prison))
+        context.update(
+            {
+                "poms": poms,
+                "active_pom_count": sum(1 for p in poms if p.status == p.Status.ACTIVE),
+                "key_worker_count": key_worker_count_for_prison(prison=prison),
+            }
+        )
+    if role == Role.POM:
+        context["pom_profile"] = pom_profile_for_user(user=request.user, prison=prison)
+    return render(request, f"home/{role}.html", context)
+
+
+@prison_page(roles={Role.HOMD, Role.HOMS})
+def staff_list(request):
+    poms = list(pom_profile_list_for_prison(prison=request.prison))
+    return render(request, "home/staff_list.html", {"prison": request.prison, "poms": poms})
+
+
+@role_page(roles={Role.NATIONAL_VIEWER, Role.SERVICE_ADMIN})
+def national_home(request):
+    prisons = list(prison_overview_list())
+    if request.GET.get("format") == "csv":
+        response = HttpResponse(content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = 'attachment; filename="prisons.csv"'
+        writer = csv.writer(response)
+        writer.writerow(["prison_code", "prison_name", "estate", "operator", "country", "prisoners", "active_poms"])
+        for p in prisons:
+            writer.writerow([p.code, p.name, p.estate, p.operator, p.country, p.prisoner_count, p.pom_count])
+        return response
+    totals = {
+        "prisoners": sum(p.prisoner_count for p in prisons),
+        "poms": sum(p.pom_count for p in prisons),
+    }
+    return render(request, "home/national_viewer.html", {"prisons": prisons, "totals": totals})
+
+
+@role_page(roles={Role.SERVICE_ADMIN})
+def service_admin_home(request):
+    prisons = list(prison_overview_list())
+    return render(request, "home/service_admin.html", {"prisons": prisons})

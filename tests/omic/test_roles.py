@@ -1,0 +1,84 @@
+"""Each role lands on its own home page, sees the navigation for its role, and is refused the others' pages."""
+
+import pytest
+from django.urls import reverse
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.mark.parametrize(
+    ("role", "template", "heading"),
+    [
+        ("pom", "home/pom.html", "Your work"),
+        ("homd", "home/homd.html", "Your unit"),
+        ("homs", "home/homs.html", "Offender management services"),
+        ("case_admin", "home/case_admin.html", "Case administration"),
+        ("key_worker", "home/key_worker.html", "Key work"),
+    ],
+)
+def test_each_prison_role_has_its_home_page(client, staff_user_factory, prison, role, template, heading):
+    client.force_login(staff_user_factory(roles=[role], prisons=[prison]))
+    response = client.get(reverse("home"), follow=True)
+    assert response.redirect_chain[-1][0] == reverse("prison_home", kwargs={"prison_code": prison.code})
+    assert template in [t.name for t in response.templates]
+    assert heading in response.content.decode()
+
+
+def test_the_senior_role_decides_the_home_page(client, staff_user_factory, prison):
+    client.force_login(staff_user_factory(roles=["pom", "homd"], prisons=[prison]))
+    response = client.get(reverse("prison_home", kwargs={"prison_code": prison.code}))
+    assert "home/homd.html" in [t.name for t in response.templates]
+
+
+def test_national_viewer_goes_to_the_national_view(client, staff_user_factory, prison):
+    client.force_login(staff_user_factory(roles=["national_viewer"]))
+    response = client.get(reverse("home"), follow=True)
+    assert response.redirect_chain[-1][0] == reverse("national_home")
+    assert prison.name in response.content.decode()
+    assert client.get(reverse("prison_home", kwargs={"prison_code": prison.code})).status_code == 404
+
+
+def test_national_view_exports_csv(client, staff_user_factory, prison):
+    client.force_login(staff_user_factory(roles=["national_viewer"]))
+    response = client.get(reverse("national_home") + "?format=csv")
+    assert response["Content-Type"].startswith("text/csv")
+    lines = response.content.decode().splitlines()
+    assert lines[0].startswith("prison_code,prison_name")
+    assert lines[1].startswith(f"{prison.code},{prison.name}")
+
+
+def test_service_admin_goes_to_the_service_admin_page(client, staff_user_factory):
+    client.force_login(staff_user_factory(roles=["service_admin"]))
+    response = client.get(reverse("home"), follow=True)
+    assert response.redirect_chain[-1][0] == reverse("service_admin_home")
+
+
+@pytest.mark.parametrize("role", ["pom", "case_admin", "key_worker"])
+def test_staff_list_is_for_heads_of_unit_only(client, staff_user_factory, prison, role):
+    client.force_login(staff_user_factory(roles=[role], prisons=[prison]))
+    assert client.get(reverse("staff_list", kwargs={"prison_code": prison.code})).status_code == 403
+
+
+@pytest.mark.parametrize("role", ["pom", "homd", "key_worker"])
+def test_prison_staff_are_refused_national_and_admin_pages(client, staff_user_factory, prison, role):
+    client.force_login(staff_user_factory(roles=[role], prisons=[prison]))
+    assert client.get(reverse("national_home")).status_code == 403
+    assert client.get(reverse("service_admin_home")).status_code == 403
+
+
+def test_navigation_follows_the_role(client, staff_user_factory, prison):
+    client.force_login(staff_user_factory(roles=["key_worker"], prisons=[prison]))
+    response = client.get(reverse("prison_home", kwargs={"prison_code": prison.code}))
+    labels = [item["label"] for item in response.context["nav_items"]]
+    assert labels == ["Home", "Prisoners"]
+    client.force_login(staff_user_factory(roles=["homd"], prisons=[prison]))
+    response = client.get(reverse("prison_home", kwargs={"prison_code": prison.code}))
+    labels = [item["label"] for item in response.context["nav_items"]]
+    assert labels == ["Home", "Prisoners", "Staff"]
+
+
+def test_a_user_without_prisons_or_roles_is_told_what_to_do(client, staff_user_factory):
+    client.force_login(staff_user_factory(roles=[]))
+    response = client.get(reverse("home"))
+    assert response.status_code == 200
+    assert "Ask a service admin" in response.content.decode()
