@@ -1,4 +1,8 @@
-"""Permission predicates (django-rules), autodiscovered. Selectors scope lists; these answer "may this user act"."""
+"""Permission predicates (django-rules, autodiscovered): the one place that says which role may do what.
+
+Prison membership is not a rule here: selectors resolve a prison only among the user's own prisons (404 otherwise,
+DECISIONS.md D-17), so by the time a permission is checked the user is known to work in the prison.
+"""
 
 import rules
 
@@ -8,8 +12,6 @@ from cases.models import Role
 def _has_role(role: str):
     @rules.predicate(name=f"has_role_{role}")
     def predicate(user) -> bool:
-        if not user.is_authenticated:
-            return False
         from cases.selectors import user_roles
 
         return role in user_roles(user=user)
@@ -25,17 +27,13 @@ is_key_worker = _has_role(Role.KEY_WORKER)
 is_national_viewer = _has_role(Role.NATIONAL_VIEWER)
 is_service_admin = _has_role(Role.SERVICE_ADMIN)
 
+is_omu_manager = is_homd | is_homs
+is_omu_staff = is_pom | is_omu_manager | is_case_admin
+is_prison_staff = is_omu_staff | is_key_worker
 
-@rules.predicate
-def works_in_prison(user, prison) -> bool:
-    if prison is None or not user.is_authenticated:
-        return False
-    return prison.staff.filter(user=user).exists()
-
-
-is_omu_staff = is_pom | is_homd | is_homs | is_case_admin
-
-rules.add_perm("cases.view_prison", works_in_prison)
-rules.add_perm("cases.view_prisoner_list", works_in_prison & (is_omu_staff | is_key_worker))
+rules.add_perm("cases.view_prison", is_prison_staff)
+rules.add_perm("cases.view_prisoner_list", is_prison_staff)
+rules.add_perm("cases.view_prisoner", is_prison_staff)
+rules.add_perm("cases.view_staff_list", is_omu_manager)
 rules.add_perm("cases.view_national", is_national_viewer | is_service_admin)
 rules.add_perm("cases.manage_service", is_service_admin)

@@ -3,7 +3,7 @@
 from django.db.models import Count, Q, QuerySet
 from django.http import Http404
 
-from cases.models import PomProfile, Prison, Prisoner, Role
+from cases.models import AuditEvent, PomProfile, Prison, Prisoner, Role
 
 
 def user_roles(*, user) -> set[str]:
@@ -97,3 +97,8 @@ def prison_overview_list() -> QuerySet[Prison]:
         prisoner_count=Count("prisoners", distinct=True),
         pom_count=Count("pom_profiles", filter=Q(pom_profiles__status=PomProfile.Status.ACTIVE), distinct=True),
     ).order_by("name")
+
+
+def audit_event_list_for_prisoner(*, prisoner: Prisoner, limit: int = 50) -> list[AuditEvent]:
+    """The latest changes to a case, newest first, for its timeline."""
+    return list(AuditEvent.objects.filter(prison_number=prisoner.prison_number).order_by("-created_at", "-id")[:limit])

@@ -1,30 +1,81 @@
 """Prisoner search and the prisoner's record in this prison."""
 
+from urllib.parse import urlencode
+
+from django.core.exceptions import ObjectDoesNotExist
 from django.core.paginator import Paginator
 from django.shortcuts import render
 
-from cases.models import Role
-from cases.selectors import prisoner_get_for_prison, prisoner_list_for_prison
-from omic.scoping import prison_page
+from cases.scoping import prison_page
+from cases.selectors import audit_event_list_for_prisoner, prisoner_get_for_prison, prisoner_list_for_prison
+from omic.exports import csv_response
 
-PRISONER_READERS = {Role.POM, Role.HOMD, Role.HOMS, Role.CASE_ADMIN, Role.KEY_WORKER}
 PAGE_SIZE = 50
 
 
-@prison_page(roles=PRISONER_READERS)
+SORTS = {
+    "name": ("Name", ["last_name", "first_name", "prison_number"]),
+    "number": ("Prison number", ["prison_number"]),
+    "location": ("Location", ["cell_location", "prison_number"]),
+    "arrival": ("Arrival date", ["-prison_arrival_date", "prison_number"]),
+    "tier": ("Tier", ["case_information__tier", "last_name", "prison_number"]),
+}
+CSV_COLUMNS = [
+    ("prison_number", lambda p: p.prison_number),
+    ("last_name", lambda p: p.last_name),
+    ("first_name", lambda p: p.first_name),
+    ("date_of_birth", lambda p: p.date_of_birth),
+    ("cell_location", lambda p: p.cell_location),
+    ("prison_arrival_date", lambda p: p.prison_arrival_date),
+    ("legal_status", lambda p: p.legal_status),
+    ("sentence_type", lambda p: p.sentence.sentence_type if _has(p, "sentence") else ""),
+    ("crn", lambda p: p.case_information.crn if _has(p, "case_information") else ""),
+    ("tier", lambda p: p.case_information.tier if _has(p, "case_information") else ""),
+]
+
+
+def _has(prisoner, relation: str) -> bool:
+    try:
+        return getattr(prisoner, relation) is not None
+    except ObjectDoesNotExist:
+        return False
+
+
+@prison_page(perm="cases.view_prisoner_list")
 def prisoner_list(request):
     search = request.GET.get("q", "").strip()[:100]
-    prisoners = prisoner_list_for_prison(prison=request.prison, search=search)
+    sort = request.GET.get("sort", "name")
+    if sort not in SORTS:
+        sort = "name"
+    prisoners = prisoner_list_for_prison(prison=request.prison, search=search).order_by(*SORTS[sort][1])
+    if request.GET.get("format") == "csv":
+        return csv_response(
+            filename=f"prisoners-{request.prison.code}.csv",
+            header=[name for name, _ in CSV_COLUMNS],
+            rows=([value(p) for _, value in CSV_COLUMNS] for p in prisoners.iterator(chunk_size=500)),
+        )
     page = Paginator(prisoners, PAGE_SIZE).get_page(request.GET.get("page"))
-    query = f"q={search}&" if search else ""
+    params = {"q": search} if search else {}
+    sort_links = [
+        {"key": key, "label": label, "url": "?" + urlencode({**params, "sort": key}), "current": key == sort}
+        for key, (label, _) in SORTS.items()
+    ]
     return render(
         request,
         "cases/prisoner_list.html",
-        {"prison": request.prison, "page": page, "search": search, "query": query},
+        {
+            "prison": request.prison,
+            "page": page,
+            "search": search,
+            "sort": sort,
+            "sort_links": sort_links,
+            "query": urlencode({**params, "sort": sort}) + "&",
+            "csv_url": "?" + urlencode({**params, "sort": sort, "format": "csv"}),
+        },
     )
 
 
-@prison_page(roles=PRISONER_READERS)
+@prison_page(perm="cases.view_prisoner")
 def prisoner_detail(request, prison_number: str):
     prisoner = prisoner_get_for_prison(prison=request.prison, prison_number=prison_number)
     sentence = getattr(prisoner, "sentence", None)
@@ -57,5 +108,6 @@ def prisoner_detail(request, prison_number: str):
             "sentence": sentence,
             "sentence_dates": sentence_dates,
             "case_information": case_information,
+            "history": audit_event_list_for_prisoner(prisoner=prisoner, limit=50),
         },
     )

@@ -1,7 +1,7 @@
 from django.conf import settings
 from django.urls import reverse
 
-from cases.selectors import prison_list_for_user, user_roles
+from cases.selectors import prison_list_for_user
 from omic.navigation import nav_items_for
 
 
@@ -10,6 +10,7 @@ def service(request):
     context = {
         "service_name": settings.SERVICE_NAME,
         "service_phase": settings.PHASE,
+        "idle_minutes": settings.SESSION_COOKIE_AGE // 60,
         "nav_items": [],
         "active_prison": getattr(request, "prison", None),
         "user_prisons": [],
@@ -29,7 +30,7 @@ def service(request):
             "user_prisons": prisons,
             "prison_switch_url": reverse("prison_switch") if prisons else None,
             "nav_items": nav_items_for(
-                roles=user_roles(user=user), prison_code=active.code if active else None, current_path=request.path
+                user=user, prison_code=active.code if active else None, current_path=request.path
             ),
         }
     )

@@ -3,8 +3,8 @@ from django.contrib.auth import views as auth_views
 from django.urls import path, register_converter
 
 from cases import views as case_views
+from cases.scoping import PrisonCodeConverter
 from omic import health, views
-from omic.scoping import PrisonCodeConverter
 
 register_converter(PrisonCodeConverter, "prison")
 

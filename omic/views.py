@@ -1,13 +1,11 @@
 """Pages that combine the records with the engines: role home pages, the prison switcher and the national view."""
 
-import csv
-
 from django.contrib.auth.decorators import login_required
-from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
 from cases.models import Role
+from cases.scoping import prison_page, role_page
 from cases.selectors import (
     key_worker_count_for_prison,
     pom_profile_for_user,
@@ -18,8 +16,7 @@ from cases.selectors import (
     prison_summary,
     user_roles,
 )
-from omic.navigation import PRISON_STAFF
-from omic.scoping import prison_page, role_page
+from omic.exports import csv_response
 
 # The home page a user sees in a prison is that of their most senior role there.
 HOME_PRECEDENCE = (Role.HOMD, Role.HOMS, Role.POM, Role.CASE_ADMIN, Role.KEY_WORKER)
@@ -30,12 +27,14 @@ def home(request):
     """Send each user to where their work is: their active prison, or the national or service-admin view."""
     roles = user_roles(user=request.user)
     prisons = list(prison_list_for_user(user=request.user))
-    if prisons and roles & PRISON_STAFF:
+    if prisons and request.user.has_perm("cases.view_prison"):
         code = request.session.get("active_prison")
         prison = next((p for p in prisons if p.code == code), prisons[0])
         return redirect("prison_home", prison_code=prison.code)
-    if roles & {Role.NATIONAL_VIEWER, Role.SERVICE_ADMIN}:
-        return redirect("service_admin_home" if Role.SERVICE_ADMIN in roles else "national_home")
+    if request.user.has_perm("cases.manage_service"):
+        return redirect("service_admin_home")
+    if request.user.has_perm("cases.view_national"):
+        return redirect("national_home")
     return render(request, "home/no_access.html", {"roles": roles, "prisons": prisons})
 
 
@@ -51,7 +50,7 @@ def prison_switch(request):
     return redirect("prison_home", prison_code=prison.code)
 
 
-@prison_page(roles=PRISON_STAFF)
+@prison_page(perm="cases.view_prison")
 def prison_home(request):
     prison = request.prison
     roles = user_roles(user=request.user)
@@ -76,23 +75,21 @@ def prison_home(request):
     return render(request, f"home/{role}.html", context)
 
 
-@prison_page(roles={Role.HOMD, Role.HOMS})
+@prison_page(perm="cases.view_staff_list")
 def staff_list(request):
     poms = list(pom_profile_list_for_prison(prison=request.prison))
     return render(request, "home/staff_list.html", {"prison": request.prison, "poms": poms})
 
 
-@role_page(roles={Role.NATIONAL_VIEWER, Role.SERVICE_ADMIN})
+@role_page(perm="cases.view_national")
 def national_home(request):
     prisons = list(prison_overview_list())
     if request.GET.get("format") == "csv":
-        response = HttpResponse(content_type="text/csv; charset=utf-8")
-        response["Content-Disposition"] = 'attachment; filename="prisons.csv"'
-        writer = csv.writer(response)
-        writer.writerow(["prison_code", "prison_name", "estate", "operator", "country", "prisoners", "active_poms"])
-        for p in prisons:
-            writer.writerow([p.code, p.name, p.estate, p.operator, p.country, p.prisoner_count, p.pom_count])
-        return response
+        return csv_response(
+            filename="prisons.csv",
+            header=["prison_code", "prison_name", "estate", "operator", "country", "prisoners", "active_poms"],
+            rows=([p.code, p.name, p.estate, p.operator, p.country, p.prisoner_count, p.pom_count] for p in prisons),
+        )
     totals = {
         "prisoners": sum(p.prisoner_count for p in prisons),
         "poms": sum(p.pom_count for p in prisons),
@@ -100,7 +97,7 @@ def national_home(request):
     return render(request, "home/national_viewer.html", {"prisons": prisons, "totals": totals})
 
 
-@role_page(roles={Role.SERVICE_ADMIN})
+@role_page(perm="cases.manage_service")
 def service_admin_home(request):
     prisons = list(prison_overview_list())
     return render(request, "home/service_admin.html", {"prisons": prisons})

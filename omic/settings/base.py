@@ -40,6 +40,7 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "django.forms",
     "rules.apps.AutodiscoverRulesConfig",
     "rest_framework",
     "django_celery_beat",
@@ -166,10 +167,14 @@ SHORT_DATE_FORMAT = "j M Y"
 # --- Static files (GOV.UK Frontend and MoJ Frontend from npm, compiled by `npm run build`) ----------------------
 STATIC_URL = "/static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
+NODE_MODULES = BASE_DIR / "node_modules"
 STATICFILES_DIRS = [
     BASE_DIR / "assets" / "build",
-    ("govuk", BASE_DIR / "node_modules" / "govuk-frontend" / "dist" / "govuk"),
-    ("moj", BASE_DIR / "node_modules" / "@ministryofjustice" / "frontend" / "moj"),
+    ("govuk", NODE_MODULES / "govuk-frontend" / "dist" / "govuk"),
+    ("moj", NODE_MODULES / "@ministryofjustice" / "frontend" / "moj"),
+    # One /static/assets/ folder for both design systems' images, as the compiled CSS expects ($moj-assets-path).
+    ("assets", NODE_MODULES / "govuk-frontend" / "dist" / "govuk" / "assets"),
+    ("assets", NODE_MODULES / "@ministryofjustice" / "frontend" / "moj" / "assets"),
 ]
 # Outside production, whitenoise serves straight from the finders (node_modules and assets/build), no collectstatic.
 WHITENOISE_USE_FINDERS = not PRODUCTION

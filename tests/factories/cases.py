@@ -135,7 +135,8 @@ class UserFactory(factory.django.DjangoModelFactory):
     def roles(self, create, extracted, **kwargs):
         """``UserFactory(roles=["pom"])`` puts the user in those role groups."""
         if create and extracted:
-            self.groups.add(*Group.objects.filter(name__in=list(extracted)))
+            # get_or_create, not filter: transactional tests flush the groups that migration 0002 made.
+            self.groups.add(*(Group.objects.get_or_create(name=name)[0] for name in extracted))
 
 
 class StaffProfileFactory(factory.django.DjangoModelFactory):

@@ -42,7 +42,7 @@ def test_national_view_exports_csv(client, staff_user_factory, prison):
     client.force_login(staff_user_factory(roles=["national_viewer"]))
     response = client.get(reverse("national_home") + "?format=csv")
     assert response["Content-Type"].startswith("text/csv")
-    lines = response.content.decode().splitlines()
+    lines = b"".join(response.streaming_content).decode().splitlines()
     assert lines[0].startswith("prison_code,prison_name")
     assert lines[1].startswith(f"{prison.code},{prison.name}")
 
