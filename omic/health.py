@@ -23,7 +23,8 @@ def _database() -> dict:
 def _broker() -> dict:
     transport = settings.CELERY_BROKER_URL.split("://", 1)[0]
     try:
-        with celery_app.connection_for_write() as conn:
+        # A fresh connection to the configured URL, not the app's pool: health must see the broker as it is now.
+        with celery_app.connection_for_write(url=settings.CELERY_BROKER_URL) as conn:
             conn.ensure_connection(max_retries=1, timeout=2)
     except Exception as exc:  # noqa: BLE001
         return {"status": "DOWN", "details": {"transport": transport, "error": type(exc).__name__}}
