@@ -18,19 +18,33 @@ def user_roles(*, user) -> set[str]:
     return cached
 
 
-def prison_list_for_user(*, user) -> QuerySet[Prison]:
-    """The prisons a user works in. National viewers and service admins work in none: they see aggregates."""
+def prison_list_for_user(*, user) -> list[Prison]:
+    """The prisons a user works in, by name; cached on the user object for the request, like ``user_roles``.
+
+    National viewers and service admins work in none: they see aggregates.
+    """
     if not user.is_authenticated:
-        return Prison.objects.none()
-    return Prison.objects.filter(staff__user=user).order_by("name")
+        return []
+    cached = getattr(user, "_omic_prisons", None)
+    if cached is None:
+        cached = list(Prison.objects.filter(staff__user=user).order_by("name"))
+        user._omic_prisons = cached
+    return cached
 
 
 def prison_get_for_user(*, user, code: str) -> Prison:
     """The prison with this code, if the user works there; otherwise 404, whether or not the prison exists."""
-    prison = prison_list_for_user(user=user).filter(code=code).first()
+    prison = next((p for p in prison_list_for_user(user=user) if p.code == code), None)
     if prison is None:
         raise Http404("No such prison for this user")
     return prison
+
+
+def prison_active_for_user(*, user, code: str | None) -> Prison | None:
+    """The prison the user is working in: the one with this code (from their session) if it is theirs, else their
+    first prison, else None."""
+    prisons = prison_list_for_user(user=user)
+    return next((p for p in prisons if p.code == code), prisons[0] if prisons else None)
 
 
 def prisoner_list_for_prison(*, prison: Prison, search: str = "") -> QuerySet[Prisoner]:

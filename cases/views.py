@@ -2,7 +2,6 @@
 
 from urllib.parse import urlencode
 
-from django.core.exceptions import ObjectDoesNotExist
 from django.core.paginator import Paginator
 from django.shortcuts import render
 
@@ -28,17 +27,11 @@ CSV_COLUMNS = [
     ("cell_location", lambda p: p.cell_location),
     ("prison_arrival_date", lambda p: p.prison_arrival_date),
     ("legal_status", lambda p: p.legal_status),
-    ("sentence_type", lambda p: p.sentence.sentence_type if _has(p, "sentence") else ""),
-    ("crn", lambda p: p.case_information.crn if _has(p, "case_information") else ""),
-    ("tier", lambda p: p.case_information.tier if _has(p, "case_information") else ""),
+    # A missing one-to-one raises RelatedObjectDoesNotExist, an AttributeError, so getattr's default covers it.
+    ("sentence_type", lambda p: getattr(getattr(p, "sentence", None), "sentence_type", "")),
+    ("crn", lambda p: getattr(getattr(p, "case_information", None), "crn", "")),
+    ("tier", lambda p: getattr(getattr(p, "case_information", None), "tier", "")),
 ]
-
-
-def _has(prisoner, relation: str) -> bool:
-    try:
-        return getattr(prisoner, relation) is not None
-    except ObjectDoesNotExist:
-        return False
 
 
 @prison_page(perm="cases.view_prisoner_list")

@@ -1,7 +1,7 @@
 from django.conf import settings
 from django.urls import reverse
 
-from cases.selectors import prison_list_for_user
+from cases.selectors import prison_active_for_user, prison_list_for_user
 from omic.navigation import nav_items_for
 
 
@@ -19,11 +19,8 @@ def service(request):
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return context
-    prisons = list(prison_list_for_user(user=user))
-    active = context["active_prison"]
-    if active is None:
-        code = request.session.get("active_prison")
-        active = next((p for p in prisons if p.code == code), prisons[0] if prisons else None)
+    prisons = prison_list_for_user(user=user)
+    active = context["active_prison"] or prison_active_for_user(user=user, code=request.session.get("active_prison"))
     context.update(
         {
             "active_prison": active,

@@ -10,6 +10,7 @@ from cases.selectors import (
     key_worker_count_for_prison,
     pom_profile_for_user,
     pom_profile_list_for_prison,
+    prison_active_for_user,
     prison_get_for_user,
     prison_list_for_user,
     prison_overview_list,
@@ -26,10 +27,9 @@ HOME_PRECEDENCE = (Role.HOMD, Role.HOMS, Role.POM, Role.CASE_ADMIN, Role.KEY_WOR
 def home(request):
     """Send each user to where their work is: their active prison, or the national or service-admin view."""
     roles = user_roles(user=request.user)
-    prisons = list(prison_list_for_user(user=request.user))
+    prisons = prison_list_for_user(user=request.user)
     if prisons and request.user.has_perm("cases.view_prison"):
-        code = request.session.get("active_prison")
-        prison = next((p for p in prisons if p.code == code), prisons[0])
+        prison = prison_active_for_user(user=request.user, code=request.session.get("active_prison"))
         return redirect("prison_home", prison_code=prison.code)
     if request.user.has_perm("cases.manage_service"):
         return redirect("service_admin_home")

@@ -4,12 +4,11 @@ from django import forms, template
 
 register = template.Library()
 
+# Radio and checkbox groups are laid out input by input in forms/govuk_field.html, so they are not here.
 _WIDGET_CLASSES = (
     (forms.Textarea, "govuk-textarea"),
     (forms.Select, "govuk-select"),
     (forms.CheckboxInput, "govuk-checkboxes__input"),
-    (forms.RadioSelect, "govuk-radios__input"),
-    (forms.CheckboxSelectMultiple, "govuk-checkboxes__input"),
     (forms.FileInput, "govuk-file-upload"),
 )
 

@@ -82,3 +82,17 @@ def test_a_user_without_prisons_or_roles_is_told_what_to_do(client, staff_user_f
     response = client.get(reverse("home"))
     assert response.status_code == 200
     assert "Ask a service admin" in response.content.decode()
+
+
+def test_a_django_model_permission_does_not_stand_in_for_a_role(client, staff_user_factory, prison):
+    """cases.view_prison is also Django's own model permission; granting it in the admin must not open the pages."""
+    from django.contrib.auth.models import Permission
+
+    user = staff_user_factory(roles=[], prisons=[prison])
+    user.user_permissions.add(Permission.objects.get(content_type__app_label="cases", codename="view_prison"))
+    user = type(user).objects.get(pk=user.pk)  # a fresh object: Django caches permissions on the instance
+    assert not user.has_perm("cases.view_prison")
+    client.force_login(user)
+    assert client.get(reverse("prison_home", kwargs={"prison_code": prison.code})).status_code == 403
+    nav_labels = [item["label"] for item in client.get(reverse("home"), follow=True).context["nav_items"]]
+    assert "Home" not in nav_labels
