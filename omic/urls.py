@@ -1,6 +1,6 @@
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
-from django.urls import path, register_converter
+from django.urls import include, path, register_converter
 
 from cases import views as case_views
 from cases.scoping import PrisonCodeConverter
@@ -25,5 +25,9 @@ urlpatterns = [
     ),
     path("national/", views.national_home, name="national_home"),
     path("service-admin/", views.service_admin_home, name="service_admin_home"),
+    path("", include("handover.urls")),
+    path("", include("tiering.urls")),
+    path("", include("allocation.urls")),
+    path("", include("keywork.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -2,7 +2,7 @@
 
 records  : cases (models, selectors, services) and the shared utilities in omic (env, celery, exports, services)
 engines  : handover, tiering, keywork
-pages    : omic views, urls, navigation, context processors, health; later the API and dashboards
+pages    : omic views, urls, navigation, context processors, health; allocation; later the API and dashboards
 """
 
 import ast
@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
-APPS = ("omic", "cases", "handover", "tiering", "keywork")
+APPS = ("omic", "cases", "handover", "tiering", "keywork", "allocation")
 SHARED_UTILITIES = {"omic", "omic.env", "omic.celery", "omic.exports", "omic.services", "omic.tasks", "omic.schedules"}
 ENGINES = ("handover", "tiering", "keywork")
 

@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "handover",
     "tiering",
     "keywork",
+    "allocation",
 ]
 
 MIDDLEWARE = [
@@ -189,6 +190,23 @@ STORAGES = {
         )
     },
 }
+
+# --- Email ----------------------------------------------------------------------------------------------------
+# The quick start prints emails to the console (EMAIL_BACKEND=...filebased.EmailBackend with EMAIL_FILE_PATH keeps
+# them as files). In production set EMAIL_HOST and friends to use SMTP.
+EMAIL_HOST = env.str("EMAIL_HOST", default="")
+EMAIL_BACKEND = env.str(
+    "EMAIL_BACKEND",
+    default="django.core.mail.backends.smtp.EmailBackend"
+    if EMAIL_HOST
+    else "django.core.mail.backends.console.EmailBackend",
+)
+EMAIL_FILE_PATH = env.str("EMAIL_FILE_PATH", default=str(BASE_DIR / "sent-emails"))
+EMAIL_PORT = env.int("EMAIL_PORT", default=587)
+EMAIL_HOST_USER = env.str("EMAIL_HOST_USER", default="")
+EMAIL_HOST_PASSWORD = env.str("EMAIL_HOST_PASSWORD", default="")
+EMAIL_USE_TLS = env.bool("EMAIL_USE_TLS", default=True)
+DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="omic-case-manager@justice.gov.uk")
 
 # --- REST framework -------------------------------------------------------------------------------------------
 REST_FRAMEWORK = {
