@@ -1,1 +1,0 @@
-"""keywork engine. Built in its own issue; the app is registered so the layout is fixed."""

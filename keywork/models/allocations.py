@@ -1,0 +1,5 @@
+"""Key work: allocations."""
+
+from django.db import models  # noqa: F401
+
+__all__: list[str] = []
