@@ -1,0 +1,1 @@
+"""Handover write services: recalculation, alerts, notifications, the nightly sweep and the policy preview."""

@@ -1,0 +1,217 @@
+"""The nightly sweep: recalculate every prisoner's handover, prison by prison, in bulk.
+
+- Chunked by prison (and by ``chunk_size`` prisoners within a prison): per chunk one read of the facts (one joined
+  ``values()`` query), one read of the stored rows, then bulk writes of only the changed rows (new rows, history
+  rows and audit events by ``insert_rows``, which is COPY on PostgreSQL; ``bulk_update`` of changed rows), then the
+  checklist resets and the alerts for the chunk. The number of queries grows with the number of chunks, never
+  with the number of prisoners.
+- Idempotent: a second sweep on the same day and data changes nothing.
+- Error-isolated: a case whose calculation fails is logged and counted and the sweep goes on; if a chunk's bulk
+  write is refused, that chunk is written again row by row, each in its own savepoint, so one bad row costs one case.
+- Locked: two sweeps never overlap (PostgreSQL: a session advisory lock, ``pg_try_advisory_lock``; otherwise a cache
+  lock). A sweep that finds the lock taken raises SweepLocked and writes nothing.
+- Counted: computed, changed and errors go into a SweepRun row.
+"""
+
+import contextlib
+import datetime as dt
+import logging
+import uuid
+from dataclasses import dataclass
+
+from django.core.cache import cache
+from django.db import DatabaseError, connection, transaction
+from django.utils import timezone
+
+from cases.models import AuditEvent, Prison, Prisoner
+from handover.calculations import calculate
+from handover.facts import fact_rows, facts_from_row
+from handover.models import CalculatedHandover, CalculatedHandoverHistory, SweepRun
+from handover.services import stored
+from handover.services.alerts import alerts_sync
+from handover.services.bulk import insert_rows
+from handover.services.recalculation import checklists_reset
+
+logger = logging.getLogger(__name__)
+
+CHUNK_SIZE = 2000
+BATCH_SIZE = 1000
+ADVISORY_LOCK_KEY = 0x0A1C_4A0D  # "handover sweep": any fixed 64-bit number that no other lock uses
+CACHE_LOCK_KEY = "handover:sweep-lock"
+CACHE_LOCK_SECONDS = 2 * 60 * 60
+UPDATE_FIELDS = [*stored.COMPARED, "calculated_on", "last_calculated_at", "last_changed_at"]
+ACTOR_LABEL = "handover sweep"
+
+
+class SweepLocked(Exception):
+    """Another sweep holds the lock."""
+
+
+@contextlib.contextmanager
+def sweep_lock():
+    """Hold the sweep lock for the block, or raise SweepLocked at once if another sweep has it."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_try_advisory_lock(%s)", [ADVISORY_LOCK_KEY])
+            if not cursor.fetchone()[0]:
+                raise SweepLocked("another handover sweep is running")
+        try:
+            yield
+        finally:
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT pg_advisory_unlock(%s)", [ADVISORY_LOCK_KEY])
+        return
+    token = uuid.uuid4().hex
+    if not cache.add(CACHE_LOCK_KEY, token, timeout=CACHE_LOCK_SECONDS):
+        raise SweepLocked("another handover sweep is running")
+    try:
+        yield
+    finally:
+        if cache.get(CACHE_LOCK_KEY) == token:
+            cache.delete(CACHE_LOCK_KEY)
+
+
+@dataclass
+class ChunkCounts:
+    computed: int = 0
+    changed: int = 0
+    errors: int = 0
+
+    def __iadd__(self, other: "ChunkCounts") -> "ChunkCounts":
+        self.computed += other.computed
+        self.changed += other.changed
+        self.errors += other.errors
+        return self
+
+
+def _sweep_rows(prison_code: str):
+    return fact_rows().filter(prison_id=prison_code, case_information__isnull=False).order_by("prison_number")
+
+
+def _chunks(prison_code: str, chunk_size: int):
+    """The prison's prisoners (with case information) in chunks, by prison number (keyset, no OFFSET)."""
+    last = ""
+    while True:
+        rows = list(_sweep_rows(prison_code).filter(prison_number__gt=last)[:chunk_size])
+        if rows:
+            yield rows
+        if len(rows) < chunk_size:
+            return
+        last = rows[-1]["prison_number"]
+
+
+def sweep_chunk(rows: list[dict], *, today: dt.date, trigger: str = "sweep", now: dt.datetime | None = None):
+    """Recalculate one chunk (one prison's FACT_FIELDS rows, by prison number) and write only what changed."""
+    now = now or timezone.now()
+    counts = ChunkCounts()
+    # A chunk is one prison's prisoners between two prison numbers: ranges, not long IN lists, in every query.
+    code, between = rows[0]["prison_id"], (rows[0]["prison_number"], rows[-1]["prison_number"])
+    stored_rows = CalculatedHandover.objects.filter(prisoner__prison_id=code, prisoner__prison_number__range=between)
+    existing = {r["prisoner_id"]: r for r in stored_rows.values("prisoner_id", *stored.COMPARED)}  # no instances
+    changes = []  # (handover, before, after)
+    for row in rows:
+        number = row["prison_number"]
+        try:
+            facts = facts_from_row(row, today)
+            after = stored.result_values(facts, calculate(facts, today))
+        except Exception:
+            logger.exception("handover sweep: the calculation failed for %s", number)
+            counts.errors += 1
+            continue
+        counts.computed += 1
+        before = existing.get(number)
+        if stored.differs(before, after):
+            handover = stored.apply(CalculatedHandover(prisoner_id=number), after, today=today, now=now)
+            changes.append((handover, before, after))
+    if changes:
+        written, failed = _write(changes, trigger=trigger, now=now)
+        counts.changed += written
+        counts.errors += failed
+        counts.computed -= failed
+    _after_chunk(changes, code, between, today=today)
+    return counts
+
+
+def _write(changes, *, trigger: str, now: dt.datetime) -> tuple[int, int]:
+    """Bulk-write the changed rows with their history and audit events; row by row if the bulk write is refused."""
+    reason = f"Recalculated: {trigger}"
+    try:
+        with transaction.atomic():
+            new = [h for h, before, _ in changes if before is None]
+            changed = [h for h, before, _ in changes if before is not None]
+            insert_rows(CalculatedHandover, new)
+            CalculatedHandover.objects.bulk_update(changed, UPDATE_FIELDS, batch_size=BATCH_SIZE // 2)
+            insert_rows(
+                CalculatedHandoverHistory, [stored.history_for(h, trigger=trigger, now=now) for h, _, _ in changes]
+            )
+            insert_rows(
+                AuditEvent,
+                [stored.audit_for(h, before=b, actor_label=ACTOR_LABEL, reason=reason, now=now) for h, b, _ in changes],
+            )
+        return len(changes), 0
+    except DatabaseError:
+        logger.exception("handover sweep: a bulk write was refused; writing the chunk row by row")
+    written = failed = 0
+    for handover, before, _ in changes:
+        try:
+            with transaction.atomic():
+                handover.save(force_insert=before is None)
+                CalculatedHandoverHistory.objects.create(**stored.history_for(handover, trigger=trigger, now=now))
+                event = stored.audit_for(handover, before=before, actor_label=ACTOR_LABEL, reason=reason, now=now)
+                AuditEvent.objects.create(**event)
+            written += 1
+        except DatabaseError:
+            logger.exception("handover sweep: could not save the result for %s", handover.prisoner_id)
+            failed += 1
+    return written, failed
+
+
+def _after_chunk(changes, code: str, between: tuple[str, str], *, today: dt.date) -> None:
+    leaving = {
+        h.prisoner_id: after for h, before, after in changes if stored.leaves_handover_window(before, after, today)
+    }
+    for name, step in (
+        ("checklist reset", lambda: leaving and checklists_reset(leaving, after_types=leaving)),
+        ("alerts", lambda: alerts_sync(today=today, prison_code=code, numbers_between=between)),
+    ):
+        try:
+            step()
+        except Exception:
+            logger.exception("handover sweep: the %s failed for %s prisoners %s to %s", name, code, *between)
+
+
+def sweep(
+    *,
+    today: dt.date,
+    prison_code: str | None = None,
+    progress=None,
+    chunk_size: int = CHUNK_SIZE,
+    trigger: str = "sweep",
+) -> SweepRun:
+    """Recalculate every prisoner with case information (or one prison's) for ``today``; returns the SweepRun.
+
+    ``progress`` is a text stream for a tqdm bar (None: no bar). Raises SweepLocked if a sweep is already running.
+    """
+    from tqdm import tqdm
+
+    with sweep_lock():
+        now = timezone.now()
+        run = SweepRun.objects.create(started_at=now, calculated_on=today, prison_id=prison_code)
+        codes = [prison_code] if prison_code else list(Prison.objects.order_by("code").values_list("code", flat=True))
+        total = None
+        if progress is not None:
+            total = Prisoner.objects.filter(prison_id__in=codes, case_information__isnull=False).count()
+        counts = ChunkCounts()
+        with tqdm(total=total, file=progress, disable=progress is None, unit="case") as bar:
+            for code in codes:
+                bar.set_description_str(code)
+                for rows in _chunks(code, chunk_size):
+                    counts += sweep_chunk(rows, today=today, trigger=trigger, now=now)
+                    bar.update(len(rows))
+        run.computed, run.changed, run.errors = counts.computed, counts.changed, counts.errors
+        run.finished_at = timezone.now()
+        run.save(update_fields=["computed", "changed", "errors", "finished_at"])
+    logger.info(
+        "handover sweep for %s: %s computed, %s changed, %s errors", today, run.computed, run.changed, run.errors
+    )
+    return run
