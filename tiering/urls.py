@@ -1,5 +1,9 @@
 """tiering pages. Every path is under /prisons/<prison:prison_code>/ unless it is national."""
 
-from django.urls import path  # noqa: F401
+from django.urls import path
 
-urlpatterns: list = []
+from tiering import views
+
+urlpatterns = [
+    path("prisons/<prison:prison_code>/prisoners/<str:prison_number>/tier/", views.tier_detail, name="tier_detail"),
+]
