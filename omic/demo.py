@@ -48,6 +48,8 @@ BATCH_SIZE = 500
 MIN_PRISONERS_PER_PRISON = 10
 COUNTS = ("prisons", "prisoners", "determinate", "indeterminate", "recall", "remand", "immigration", "case information")
 COUNTS += ("without case information", "delivery units", "COMs", "POMs", "key workers", "demo users")
+COUNTS += ("stored handovers",)
+COUNTS += ("POM allocations",)
 FUNCTIONS = ("is_reception", "is_training", "is_resettlement")
 
 
@@ -170,8 +172,25 @@ def demo_estate_build(*, seed: int, today: dt.date, scale: float = 1.0, reset: b
             bar.set_description_str(f"Prisoners at {demo_prison.code}")
             where = (demo_prison, prisons[demo_prison.code], n)
             tally.update(_prisoners(rng, today, *where, ldus, coms, used_numbers, used_crns, bar))
+        bar.set_description_str("Handovers")
+        tally["stored handovers"] = _handovers_calculate(today)
+        bar.set_description_str("POM allocations")
+        from allocation.demo import demo_allocations_make
+
+        tally["POM allocations"] = demo_allocations_make(rng=rng, prison_codes=DEMO_PRISON_CODES, today=today)
         bar.set_description_str("Done")
     return DemoResult(seed=seed, logins=logins, counts={label: tally[label] for label in COUNTS}, kept_logins=kept)
+
+
+def _handovers_calculate(today: dt.date) -> int:
+    """Run the handover sweep over the demo prisons so that the demo has stored handovers and alerts."""
+    from handover.services.sweep import SweepLocked, sweep
+
+    computed = 0
+    for code in DEMO_PRISON_CODES:
+        with contextlib.suppress(SweepLocked):
+            computed += sweep(today=today, prison_code=code, trigger="demo").computed
+    return computed
 
 
 @contextlib.contextmanager

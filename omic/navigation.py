@@ -16,7 +16,11 @@ class NavItem:
 NAV_ITEMS = (
     NavItem("Home", "prison_home", "cases.view_prison"),
     NavItem("Prisoners", "prisoner_list", "cases.view_prisoner_list"),
-    NavItem("Staff", "staff_list", "cases.view_staff_list"),
+    NavItem("Allocations", "allocation_to_allocate", "allocation.view_allocations"),
+    NavItem("Handovers", "handover_list", "handover.view_handovers"),
+    NavItem("Key work", "keywork_home", "keywork.view_key_work"),
+    NavItem("Staff", "pom_list", "cases.view_staff_list"),
+    NavItem("Community pipeline", "community_pipeline", "handover.view_community_pipeline", needs_prison=False),
     NavItem("National view", "national_home", "cases.view_national", needs_prison=False),
     NavItem("Service admin", "service_admin_home", "cases.manage_service", needs_prison=False),
 )

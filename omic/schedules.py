@@ -15,4 +15,30 @@ class Schedule:
     queue: str = "default"
 
 
-SCHEDULES: tuple[Schedule, ...] = (Schedule(name="Worker heartbeat", task="omic.worker_heartbeat", every_seconds=60),)
+SCHEDULES: tuple[Schedule, ...] = (
+    Schedule(name="Worker heartbeat", task="omic.worker_heartbeat", every_seconds=60),
+    # key work (manage.py keywork_return_from_leave, keywork_snapshot)
+    Schedule(
+        name="Key workers back from leave", task="keywork.return_from_leave", crontab={"minute": "30", "hour": "0"}
+    ),
+    Schedule(name="Key work daily figures", task="keywork.snapshot", crontab={"minute": "15", "hour": "1"}),
+    # key work recording (manage.py keywork_overdue_alerts, keywork_quality_sample)
+    Schedule(name="Key work overdue alerts", task="keywork.overdue_alerts", crontab={"minute": "45", "hour": "1"}),
+    Schedule(
+        name="Key work quality sample",
+        task="keywork.quality_sample",
+        crontab={"minute": "30", "hour": "2", "day_of_month": "1"},
+    ),
+    # allocation (manage.py allocation_end_transfers)
+    Schedule(
+        name="End allocations after transfers", task="allocation.end_transfers", crontab={"minute": "0", "hour": "2"}
+    ),
+    # handover (manage.py handover_sweep, handover_reminders, ldu_pipeline_email)
+    Schedule(name="Handover sweep", task="handover.sweep", crontab={"minute": "0", "hour": "3"}),
+    Schedule(name="Handover reminders", task="handover.reminders", crontab={"minute": "0", "hour": "6"}),
+    Schedule(
+        name="LDU handover pipeline",
+        task="handover.ldu_pipeline",
+        crontab={"minute": "4", "hour": "9", "day_of_month": "1"},
+    ),
+)

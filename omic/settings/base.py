@@ -208,6 +208,21 @@ EMAIL_HOST_PASSWORD = env.str("EMAIL_HOST_PASSWORD", default="")
 EMAIL_USE_TLS = env.bool("EMAIL_USE_TLS", default=True)
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="omic-case-manager@justice.gov.uk")
 
+# --- Tiering (DECISIONS.md D-10, D-21) -------------------------------------------------------------------------
+# TIER_MODEL: the national tier model a case's inputs are calculated with, "v2" (protect/change) or "v3" (A–G).
+# POM_TYPE_STRATEGY: how the recommended POM type is chosen, "tier" (D-08, the default) or "rosh".
+TIER_MODEL = env.str("TIER_MODEL", default="v2")
+POM_TYPE_STRATEGY = env.str("POM_TYPE_STRATEGY", default="tier")
+if TIER_MODEL not in ("v2", "v3"):
+    raise ImproperlyConfigured(f'TIER_MODEL must be "v2" or "v3", not {TIER_MODEL!r}.')
+if POM_TYPE_STRATEGY not in ("tier", "rosh"):
+    raise ImproperlyConfigured(f'POM_TYPE_STRATEGY must be "tier" or "rosh", not {POM_TYPE_STRATEGY!r}.')
+
+# --- Allocation: weighted caseload ---------------------------------------------------------------------------
+# Overrides of allocation.calculations.DEFAULT_WORKLOAD_WEIGHTS (documented there), as JSON, for example
+# ALLOCATION_WORKLOAD_WEIGHTS='{"responsible": {"A": 2.0}, "co_working_factor": 0.4}'. Empty: the defaults.
+ALLOCATION_WORKLOAD_WEIGHTS = env.json("ALLOCATION_WORKLOAD_WEIGHTS", default={})
+
 # --- REST framework -------------------------------------------------------------------------------------------
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": ["rest_framework.authentication.SessionAuthentication"],

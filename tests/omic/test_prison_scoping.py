@@ -3,9 +3,11 @@ and every method. The walk covers every URL pattern that takes a prison code, so
 it is added; a new URL parameter without a sample value below fails the test until one is given."""
 
 import pytest
+from django.contrib.auth import get_user_model
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
-from tests.factories import CaseInformationFactory, PrisonerFactory, SentenceFactory
+from cases.models import PomProfile
+from tests.factories import CaseInformationFactory, PomProfileFactory, PrisonerFactory, SentenceFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -27,6 +29,14 @@ def prison_url_patterns() -> list[tuple[str, URLPattern]]:
 
 def _sample_kwargs(pattern: URLPattern, *, prison_code: str, prisoner) -> dict:
     samples = {"prison_code": prison_code, "prison_number": prisoner.prison_number}
+    samples["pom_id"] = PomProfile.objects.filter(prison_id=prisoner.prison_id).values_list("pk", flat=True).first()
+    samples["user_id"] = (  # a key worker at the prison (keywork pages), or any id where there is none
+        get_user_model()
+        .objects.filter(groups__name="key_worker", staff_profile__prisons=prisoner.prison_id)
+        .values_list("pk", flat=True)
+        .first()
+        or 0
+    )
     names = list(pattern.pattern.converters)
     missing = [n for n in names if n not in samples]
     assert not missing, f"No sample value for URL parameter(s) {missing} of {pattern.name}: add one to _sample_kwargs"
@@ -40,6 +50,7 @@ def estate(prison, other_prison, staff_user_factory):
     for p in (here, elsewhere):
         SentenceFactory(prisoner=p)
         CaseInformationFactory(prisoner=p)
+        PomProfileFactory(prison=p.prison)
     user = staff_user_factory(roles=ALL_PRISON_ROLES, prisons=[prison], username="allroles")
     return {"user": user, "here": here, "elsewhere": elsewhere}
 
