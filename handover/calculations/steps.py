@@ -85,3 +85,26 @@ def result(case: Case, policy: str, reason: str, responsibility: str, release, s
 def fixed(case: Case, policy: str, reason: str, responsibility: str, release) -> HandoverResult:
     """A rule that fixes responsibility directly: no handover dates (the release date is still reported)."""
     return result(case, policy, reason, responsibility, release, None, None)
+
+
+def general(case: Case, policy: str, release, handover_date) -> HandoverResult:
+    """The general rules, shared by 2023-05, 2023-11 and current: the version's own `handover_date` rule (its
+    offsets and order), then the open-estate start date and responsibility on the day."""
+    facts = case.facts
+    handover, reason = handover_date(
+        facts.sentence_start_date,
+        release[1],
+        facts.early_allocation is True,
+        case.indeterminate,
+        case.in_open_conditions,
+        facts.parole_eligibility_date is not None,
+    )
+    start = open_estate_start_date(
+        handover,
+        facts.category_active_since,
+        case.prison_arrival_date,
+        case.indeterminate,
+        case.open_prison_rules_apply,
+        case.womens_estate,
+    )
+    return result(case, policy, reason, responsibility_on(case.as_of, start, handover), release, start, handover)

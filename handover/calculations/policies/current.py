@@ -27,9 +27,7 @@ from handover.calculations.steps import (
     CUSTODY_ONLY,
     CUSTODY_WITH_COM,
     fixed,
-    open_estate_start_date,
-    responsibility_on,
-    result,
+    general,
 )
 
 NAME = "current"
@@ -85,20 +83,4 @@ def decide(case: Case):
         return fixed(case, NAME, "immigration_case", COMMUNITY, release)
     if release is None:
         return fixed(case, NAME, "release_date_unknown", CUSTODY_ONLY, release)
-    handover, reason = handover_date(
-        facts.sentence_start_date,
-        release[1],
-        facts.early_allocation is True,
-        case.indeterminate,
-        case.in_open_conditions,
-        facts.parole_eligibility_date is not None,
-    )
-    start = open_estate_start_date(
-        handover,
-        facts.category_active_since,
-        case.prison_arrival_date,
-        case.indeterminate,
-        case.open_prison_rules_apply,
-        case.womens_estate,
-    )
-    return result(case, NAME, reason, responsibility_on(case.as_of, start, handover), release, start, handover)
+    return general(case, NAME, release, handover_date)

@@ -13,15 +13,8 @@ from datetime import date
 from handover.calculations import release as releases
 from handover.calculations.dates import is_short, months_8_before, months_8_days_14_before, months_15_before
 from handover.calculations.gate import Case
-from handover.calculations.policies.pre_omic import is_pre_omic_case
-from handover.calculations.steps import (
-    COMMUNITY,
-    CUSTODY_ONLY,
-    fixed,
-    open_estate_start_date,
-    responsibility_on,
-    result,
-)
+from handover.calculations.policies.pre_omic import fixed_rules_2023
+from handover.calculations.steps import general
 
 NAME = "2023-05"
 LABEL = "May 2023: one determinate handover of 8.5 months"
@@ -53,30 +46,5 @@ def handover_date(
 
 
 def decide(case: Case):
-    facts = case.facts
     release = releases.legacy(case, today_counts=False)
-    if facts.recalled is True:
-        return fixed(case, NAME, "recall_case", COMMUNITY, release)
-    if case.immigration:
-        return fixed(case, NAME, "immigration_case", COMMUNITY, release)
-    if release is None:
-        return fixed(case, NAME, "release_date_unknown", CUSTODY_ONLY, release)
-    if is_pre_omic_case(case, release[1]):
-        return fixed(case, NAME, "pre_omic_rules", COMMUNITY, release)
-    handover, reason = handover_date(
-        facts.sentence_start_date,
-        release[1],
-        facts.early_allocation is True,
-        case.indeterminate,
-        case.in_open_conditions,
-        facts.parole_eligibility_date is not None,
-    )
-    start = open_estate_start_date(
-        handover,
-        facts.category_active_since,
-        case.prison_arrival_date,
-        case.indeterminate,
-        case.open_prison_rules_apply,
-        case.womens_estate,
-    )
-    return result(case, NAME, reason, responsibility_on(case.as_of, start, handover), release, start, handover)
+    return fixed_rules_2023(case, NAME, release) or general(case, NAME, release, handover_date)

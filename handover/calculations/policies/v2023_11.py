@@ -12,15 +12,8 @@ from datetime import date
 from handover.calculations import release as releases
 from handover.calculations.gate import Case
 from handover.calculations.policies.current import handover_date
-from handover.calculations.policies.pre_omic import is_pre_omic_case
-from handover.calculations.steps import (
-    COMMUNITY,
-    CUSTODY_ONLY,
-    fixed,
-    open_estate_start_date,
-    responsibility_on,
-    result,
-)
+from handover.calculations.policies.pre_omic import fixed_rules_2023
+from handover.calculations.steps import general
 
 NAME = "2023-11"
 LABEL = "November 2023: 12-month parole handover"
@@ -32,30 +25,5 @@ SUMMARY = (
 
 
 def decide(case: Case):
-    facts = case.facts
     release = releases.legacy(case, today_counts=False)
-    if facts.recalled is True:
-        return fixed(case, NAME, "recall_case", COMMUNITY, release)
-    if case.immigration:
-        return fixed(case, NAME, "immigration_case", COMMUNITY, release)
-    if release is None:
-        return fixed(case, NAME, "release_date_unknown", CUSTODY_ONLY, release)
-    if is_pre_omic_case(case, release[1]):
-        return fixed(case, NAME, "pre_omic_rules", COMMUNITY, release)
-    handover, reason = handover_date(
-        facts.sentence_start_date,
-        release[1],
-        facts.early_allocation is True,
-        case.indeterminate,
-        case.in_open_conditions,
-        facts.parole_eligibility_date is not None,
-    )
-    start = open_estate_start_date(
-        handover,
-        facts.category_active_since,
-        case.prison_arrival_date,
-        case.indeterminate,
-        case.open_prison_rules_apply,
-        case.womens_estate,
-    )
-    return result(case, NAME, reason, responsibility_on(case.as_of, start, handover), release, start, handover)
+    return fixed_rules_2023(case, NAME, release) or general(case, NAME, release, handover_date)
