@@ -77,10 +77,20 @@ class EmailPreferenceForm(forms.Form):
 
 
 class PolicyPreviewForm(forms.Form):
+    """`prisons` are the only prisons the user may preview; "" (every prison) only when it is among them (D-17)."""
+
     policy = forms.ChoiceField(label="Policy version", error_messages={"required": "Select a policy version"})
-    prison = forms.ChoiceField(label="Prison", required=False)
+    prison = forms.ChoiceField(label="Prison", error_messages={"required": "Select a prison"})
 
     def __init__(self, *args, policies: list[tuple[str, str]], prisons: list[tuple[str, str]], **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["policy"].choices = [("", "Choose a policy version"), *policies]
         self.fields["prison"].choices = prisons
+        # A ChoiceField always accepts "" when it is not required: only the service admin's "Every prison" may be blank.
+        self.fields["prison"].required = "" not in {code for code, _ in prisons}
+
+    def clean_prison(self):
+        code = self.cleaned_data["prison"]
+        if code not in {value for value, _ in self.fields["prison"].choices}:
+            raise forms.ValidationError("Select one of your prisons")
+        return code

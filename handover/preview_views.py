@@ -4,6 +4,7 @@ Service admins choose any prison or everywhere; a HOMD chooses among their own p
 comparison is H2's read-only ``handover.services.preview.policy_preview``.
 """
 
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.shortcuts import render
 from django.utils import timezone
@@ -37,6 +38,8 @@ def policy_preview_page(request):
     if form.is_bound and form.is_valid():
         policy = form.cleaned_data["policy"]
         prison_code = form.cleaned_data["prison"] or None
+        if prison_code is None and not request.user.has_perm("cases.manage_service"):  # never: the form refuses it
+            raise PermissionDenied
         rows = policy_preview(policy=policy, today=today, prison_code=prison_code)
         context.update(
             {

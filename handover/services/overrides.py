@@ -12,7 +12,7 @@ from functools import partial
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from cases.audit import audit_record
@@ -83,6 +83,9 @@ def _email_after_commit(*, prisoner: Prisoner, kind: str, subject: str, body: st
         )
 
 
+ALREADY_OVERRIDDEN = "Responsibility for this case is already overridden to the COM"
+
+
 @transaction.atomic
 def responsibility_override_create(
     *, prisoner: Prisoner, reason: str, reason_text: str = "", actor
@@ -93,15 +96,22 @@ def responsibility_override_create(
         raise ValidationError({"reason": "Select why responsibility moves to the COM"})
     if reason == OverrideReason.OTHER and not reason_text:
         raise ValidationError({"reason_text": "Give the reason responsibility moves to the COM"})
-    if ResponsibilityOverride.objects.select_for_update().filter(prisoner=prisoner, removed_at__isnull=True).exists():
-        raise ValidationError("Responsibility for this case is already overridden to the COM")
-    override = ResponsibilityOverride.objects.create(
-        prisoner=prisoner,
-        reason=reason,
-        reason_text=reason_text,
-        created_at=timezone.now(),
-        created_by=actor,
-    )
+    # Lock the prisoner, not the (possibly absent) override row, so two HOMDs overriding at once queue up here and
+    # the second is told it is already overridden; the unique constraint is the last line of defence.
+    Prisoner.objects.select_for_update().filter(pk=prisoner.pk).exists()
+    if ResponsibilityOverride.objects.filter(prisoner=prisoner, removed_at__isnull=True).exists():
+        raise ValidationError(ALREADY_OVERRIDDEN)
+    try:
+        with transaction.atomic():
+            override = ResponsibilityOverride.objects.create(
+                prisoner=prisoner,
+                reason=reason,
+                reason_text=reason_text,
+                created_at=timezone.now(),
+                created_by=actor,
+            )
+    except IntegrityError as exc:
+        raise ValidationError(ALREADY_OVERRIDDEN) from exc
     audit_record(
         action="responsibility_overridden",
         obj=override,
