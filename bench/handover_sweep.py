@@ -38,11 +38,11 @@ from dateutil.relativedelta import relativedelta  # noqa: E402
 from django.db import connection  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
+from cases.bulk import insert_rows  # noqa: E402
 from cases.models import AuditEvent, CaseInformation, LocalDeliveryUnit, Prison, Prisoner, Sentence  # noqa: E402
 from handover.calculations import calculate  # noqa: E402
 from handover.facts import fact_rows, facts_from_row  # noqa: E402
 from handover.models import CalculatedHandover, CalculatedHandoverHistory, SweepRun  # noqa: E402
-from handover.services.bulk import insert_rows  # noqa: E402
 from handover.services.recalculation import recalculate  # noqa: E402
 from handover.services.sweep import sweep  # noqa: E402
 

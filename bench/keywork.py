@@ -171,13 +171,17 @@ def add_sessions(*, prison: Prison, today: dt.date, count: int) -> None:
             cursor.execute("ANALYZE keywork_keyworkallocation")
 
 
-def best_of(fn, runs: int) -> float:
+def timings(fn, runs: int) -> list[float]:
     times = []
     for _ in range(runs):
         started = time.perf_counter()
         fn()
         times.append(time.perf_counter() - started)
-    return min(times)
+    return sorted(times)
+
+
+def best_of(fn, runs: int) -> float:
+    return timings(fn, runs)[0]
 
 
 def naive_proposal(prison: Prison, sample: int) -> float:
@@ -263,9 +267,13 @@ def main() -> None:
             url = f"/prisons/{CODE}/key-work/dashboard/?start={start}&end={today}"
             response = client.get(url)
             assert response.status_code == 200, response.status_code
-            page = best_of(lambda: client.get(url), args.runs)
+            times = timings(lambda: client.get(url), args.runs)
+            page, median = times[0], times[len(times) // 2]
             print(f"\n2. Key work dashboard, 12 months ({start} to {today}) with the previous 12 alongside")
-            print(f"   server time: {page * 1000:.0f} ms (best of {args.runs}; target <= 300 ms on PostgreSQL)")
+            print(
+                f"   server time: {page * 1000:.0f} ms (best of {args.runs}; median {median * 1000:.0f} ms; "
+                f"load average {os.getloadavg()[0]:.1f}; target <= 300 ms on PostgreSQL)"
+            )
             naive = naive_kpis(prison, today, args.sample_days) * 730 / args.sample_days
             print(
                 f"   naive, each day's figures recomputed from the records (730 days): {naive * 1000:.0f} ms "

@@ -7,10 +7,12 @@ import adds no history and no audit rows.
 
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
+from django.utils import timezone
 
 from cases.audit import audit_record
+from cases.bulk import insert_rows
 from cases.importing import rule_errors
-from cases.models import CaseInformation, CommunityOffenderManager, Prisoner, Sentence
+from cases.models import AuditEvent, CaseInformation, CommunityOffenderManager, Prisoner, Sentence
 
 CREATED, UPDATED, UNCHANGED = "created", "updated", "unchanged"
 
@@ -147,3 +149,130 @@ def prisoner_upsert(*, data: dict, actor_label: str, actor=None, reason: str = "
         if obj is not None and (is_new or changes):
             _save(obj, changes, is_new=is_new, prisoner=prisoner, audit=audit)
     return CREATED if created else UPDATED
+
+
+# The tier fields of a case (set by the tiering engine through these two functions, never directly).
+TIER_FIELDS = ("tier", "tier_source", "tier_date")
+
+
+def _tier_values(tier: str, tier_source: str, tier_date) -> dict:
+    """The three tier fields, all set or all blank (CaseInformation's constraint), refused naming the field."""
+    if not tier:
+        if tier_source or tier_date is not None:
+            raise ValidationError({"tier": "Enter the tier, or leave its source and date blank too"})
+        return {"tier": "", "tier_source": "", "tier_date": None}
+    errors = {}
+    if tier not in CaseInformation.Tier.values:
+        errors["tier"] = f"Tier {tier!r} is not one of {', '.join(CaseInformation.Tier.values)}"
+    if tier_source not in CaseInformation.TierSource.values:
+        errors["tier_source"] = (
+            f"Tier source {tier_source!r} is not one of {', '.join(CaseInformation.TierSource.values)}"
+        )
+    if tier_date is None:
+        errors["tier_date"] = "Enter the date the tier was set"
+    if errors:
+        raise ValidationError(errors)
+    return {"tier": tier, "tier_source": tier_source, "tier_date": tier_date}
+
+
+@transaction.atomic
+def case_tier_set(
+    *, prisoner: Prisoner, tier: str, tier_source: str, tier_date, actor=None, actor_label: str = "", reason: str = ""
+) -> CaseInformation | None:
+    """Set a case's tier, its source and date (all three, or all blank to clear them), creating the case information
+    if there is none; audited. Writes nothing when they are already so (or when clearing a case with no case
+    information, which is then returned as None). Raises ValidationError naming the field for a partial tier."""
+    wanted = _tier_values(tier, tier_source, tier_date)
+    case = CaseInformation.objects.filter(prisoner=prisoner).first()
+    if case is None:
+        if not wanted["tier"]:
+            return None
+        case, before = CaseInformation.objects.create(prisoner=prisoner, **wanted), None
+    else:
+        before = {name: getattr(case, name) for name in TIER_FIELDS}
+        if before == wanted:
+            return case
+        for name, value in wanted.items():
+            setattr(case, name, value)
+        case.save(update_fields=[*TIER_FIELDS, "updated_at"])
+    audit_record(
+        action="created" if before is None else "updated",
+        obj=case,
+        before=before,
+        after=wanted,
+        actor=actor,
+        actor_label=actor_label,
+        prisoner=prisoner,
+        reason=reason,
+    )
+    return case
+
+
+def _tier_audit(*, case_id: int, prison_number: str, action: str, before, after, actor_label: str, reason: str):
+    def clean(values):
+        return None if values is None else {k: v.isoformat() if v is not None and k == "tier_date" else v
+                                            for k, v in values.items()}  # fmt: skip
+
+    return AuditEvent(
+        actor_label=actor_label,
+        action=action,
+        prisoner_id=prison_number,
+        prison_number=prison_number,
+        object_type=CaseInformation._meta.label,
+        object_id=str(case_id),
+        before=clean(before),
+        after=clean(after),
+        reason=reason,
+    )
+
+
+def case_tiers_set(*, tiers: dict[str, tuple], actor_label: str, reason: str = "") -> dict[str, int]:
+    """``case_tier_set`` for many cases at once: ``tiers`` maps prison numbers to (tier, tier_source, tier_date).
+
+    For a bulk job (no user). A constant number of queries whatever the size: one read of the stored values, one
+    UPDATE per distinct (tier, source, date), one INSERT of the missing case information and one of the audit events.
+    Returns the counts created, updated and unchanged. Raises ValidationError (nothing written) for a partial tier.
+    """
+    wanted = {number: _tier_values(*values) for number, values in tiers.items()}
+    # All or nothing, inside the caller's transaction when there is one (no savepoint: a bulk job's chunk).
+    with transaction.atomic(savepoint=False):
+        stored = {
+            row[0]: row[1:]
+            for row in CaseInformation.objects.filter(prisoner_id__in=wanted).values_list(
+                "prisoner_id", "pk", *TIER_FIELDS
+            )
+        }
+        groups: dict[tuple, list[int]] = {}
+        new, audits, counts = [], [], {CREATED: 0, UPDATED: 0, UNCHANGED: 0}
+        for number, values in wanted.items():
+            if number not in stored:
+                if values["tier"]:
+                    new.append(CaseInformation(prisoner_id=number, **values))
+                else:
+                    counts[UNCHANGED] += 1
+                continue
+            pk, *old = stored[number]
+            before = dict(zip(TIER_FIELDS, old, strict=True))
+            if before == values:
+                counts[UNCHANGED] += 1
+                continue
+            groups.setdefault(tuple(values.values()), []).append(pk)
+            audit = {"actor_label": actor_label, "reason": reason, "prison_number": number}
+            audits.append(_tier_audit(case_id=pk, action=UPDATED, before=before, after=values, **audit))
+            counts[UPDATED] += 1
+        # One UPDATE per distinct value (a handful: seven letters), cheaper than bulk_update's CASE over every row.
+        now = timezone.now()
+        for (tier, source, date), pks in groups.items():
+            CaseInformation.objects.filter(pk__in=pks).update(
+                tier=tier, tier_source=source, tier_date=date, updated_at=now
+            )
+        for case in CaseInformation.objects.bulk_create(new):
+            after = {name: getattr(case, name) for name in TIER_FIELDS}
+            audit = {"actor_label": actor_label, "reason": reason, "prison_number": case.prisoner_id}
+            audits.append(_tier_audit(case_id=case.pk, action=CREATED, before=None, after=after, **audit))
+            counts[CREATED] += 1
+        stamp = timezone.now()
+        for audit in audits:
+            audit.created_at = stamp  # auto_now_add is not applied by COPY
+        insert_rows(AuditEvent, audits)
+        return counts

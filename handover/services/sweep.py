@@ -23,13 +23,13 @@ from django.core.cache import cache
 from django.db import DatabaseError, connection, transaction
 from django.utils import timezone
 
+from cases.bulk import insert_rows
 from cases.models import AuditEvent, Prison, Prisoner
 from handover.calculations import calculate
 from handover.facts import fact_rows, facts_from_row
 from handover.models import CalculatedHandover, CalculatedHandoverHistory, SweepRun
 from handover.services import stored
 from handover.services.alerts import alerts_sync
-from handover.services.bulk import insert_rows
 from handover.services.recalculation import checklists_reset
 
 logger = logging.getLogger(__name__)

@@ -2,11 +2,12 @@
 
 import pytest
 from django.core.management import call_command
+from django.db import connection
 
 from cases.models import AuditEvent, CaseInformation
 from tests.factories import CaseInformationFactory, PrisonerFactory, PrisonFactory
 from tests.factories.tiering import TierInputsFactory, TierRecordFactory
-from tiering.models import TierRecord
+from tiering.models import TierInputs, TierRecord
 from tiering.services import tier_inputs_update, tier_recalculate_all
 
 pytestmark = pytest.mark.django_db
@@ -79,18 +80,64 @@ def test_one_prison_only(prison, other_prison, today):
     assert not TierRecord.objects.filter(prisoner__prison=prison).exists()
 
 
+def _copies(n: int) -> int:
+    """The bulk INSERTs that are COPY on PostgreSQL, which Django's query log does not see (psycopg's copy())."""
+    return 0 if connection.vendor == "postgresql" else n
+
+
 def test_queries_per_chunk_do_not_grow_with_the_chunk(prison, today, django_assert_num_queries):
     _estate(prison, 10)
-    # Per chunk: inputs, current records, [savepoint] retire, insert records, case information read, one UPDATE per
-    # distinct tier among the cases that have case information (here B and C: at most 7, A–G), insert, audit insert;
-    # then the empty page that ends the loop.
-    with django_assert_num_queries(11):
+    # Per chunk: inputs, current records, [savepoint], insert records (COPY on PostgreSQL), their ids, their audit
+    # events; then cases.services.case_tiers_set: case information read, one UPDATE per distinct tier among the
+    # cases that have case information (here B and C: at most 7, A–G), insert the missing case information, insert
+    # its audit events; [release]; then the empty page that ends the loop.
+    with django_assert_num_queries(10 + _copies(3)):
         tier_recalculate_all(today=today, chunk_size=100)
     for inputs in _estate(PrisonFactory(), 40):
         inputs.inputs = {"rsr": 50}
         inputs.save()
     with django_assert_num_queries(2 + 1):  # 10 unchanged cases: two reads, then the empty page
         tier_recalculate_all(prison, today=today, chunk_size=100)
+
+
+def test_a_bigger_chunk_costs_the_same_queries(other_prison, today, django_assert_num_queries):
+    # 60 cases, every one with case information already at tier D: all become B (rsr 50), so one UPDATE.
+    for _ in range(60):
+        prisoner = PrisonerFactory(prison=other_prison)
+        CaseInformationFactory(prisoner=prisoner, tier="D")
+        TierInputsFactory(prisoner=prisoner, inputs={"rsr": 50})
+    # inputs, records, [savepoint], insert records, ids, audits, case information read, 1 UPDATE, audits, [release],
+    # empty page: as many for 60 cases in one chunk as for 10 above (less the UPDATE and INSERT it did not need).
+    with django_assert_num_queries(8 + _copies(3)):
+        counts = tier_recalculate_all(other_prison, today=today, chunk_size=100)
+    assert counts["changed"] == 60
+    assert set(CaseInformation.objects.filter(prisoner__prison=other_prison).values_list("tier", flat=True)) == {"B"}
+    for inputs in TierInputs.objects.filter(prisoner__prison=other_prison)[:6]:
+        inputs.inputs = {"rsr": 50, "mappa_level": "M3"}  # now A: a second record retires the first
+        inputs.save()
+    # inputs, records, [savepoint], retire, insert, ids, audits, case information read, 1 UPDATE, audits, [release],
+    # empty page.
+    with django_assert_num_queries(9 + _copies(3)):
+        counts = tier_recalculate_all(other_prison, today=today, chunk_size=100)
+    assert (counts["changed"], counts["unchanged"]) == (6, 54)
+    assert CaseInformation.objects.filter(prisoner__prison=other_prison, tier="A").count() == 6
+    assert TierRecord.objects.filter(prisoner__prison=other_prison).count() == 66
+    assert AuditEvent.objects.filter(action="tier_calculated").count() == 66
+    assert AuditEvent.objects.filter(object_type="cases.CaseInformation", action="updated").count() == 66
+
+
+def test_audit_events_name_the_records_and_the_case_information(prison, today):
+    (first,) = _estate(prison, 1)
+    tier_recalculate_all(today=today, actor_label="nightly")
+    record = TierRecord.objects.get(prisoner=first.prisoner)
+    event = AuditEvent.objects.get(action="tier_calculated")
+    assert (event.object_id, event.prison_number, event.actor_label) == (str(record.pk), first.prisoner_id, "nightly")
+    assert event.before is None
+    assert event.after == {"tier": "C", "score": "C1", "model": "v2", "provisional": False, "source": "calculated"}
+    created = AuditEvent.objects.get(object_type="cases.CaseInformation")
+    case = CaseInformation.objects.get(prisoner=first.prisoner)
+    assert (created.action, created.object_id) == ("created", str(case.pk))
+    assert created.after == {"tier": "C", "tier_source": "calculated", "tier_date": today.isoformat()}
 
 
 def test_the_command_recalculates_and_reports(prison, today, capsys):

@@ -1,23 +1,26 @@
 """Recalculate every case's tier (or one prison's) in chunks: bulk reads, bulk writes, and only changed rows.
 
-Per chunk of cases: one read of the inputs, one of the current records and one of the case information; then, only
-for the cases whose tier changed, one UPDATE retiring the old records, one INSERT of the new ones, one UPDATE (and an
-INSERT where a case had no case information) keeping CaseInformation in step, and one INSERT of audit events.
-A recalculation compares and never increments, so running it twice changes nothing the second time.
+Per chunk of cases (by prison number): one read of the inputs and one of the current records, as plain values (no
+model instances); then, only for the cases whose tier changed, one UPDATE retiring the old records, one INSERT of the
+new ones (COPY on PostgreSQL), one read of their ids, one INSERT of their audit events, and cases.services
+``case_tiers_set`` keeping CaseInformation in step (one read, an UPDATE per distinct tier, INSERTs of new rows and
+audit events). A recalculation compares and never increments, so running it twice changes nothing the second time.
 """
 
 import datetime as dt
 from collections.abc import Callable
+from typing import NamedTuple
 
 from django.db import transaction
 from django.utils import timezone
 
-from cases.models import AuditEvent, CaseInformation, Prison
+from cases.bulk import insert_rows
+from cases.models import AuditEvent, Prison
+from cases.services import case_tiers_set
 from tiering.calculations import InputError
 from tiering.models import TierInputs, TierRecord
 from tiering.services.outcome import (
-    audit_event_build,
-    case_information_values,
+    case_tier,
     hand_entry_stands,
     outcome_for,
     outcome_is_current,
@@ -25,73 +28,87 @@ from tiering.services.outcome import (
 )
 
 CHUNK_SIZE = 2000
+_CALCULATED = TierRecord.Source.CALCULATED.value
+_RECORD_LABEL = TierRecord._meta.label
 
 
-def _case_information_bulk_sync(records: list[TierRecord], *, label: str) -> list:
-    """Bring CaseInformation in step with the new current records; return the audit events for what changed."""
-    by_prisoner = {r.prisoner_id: r for r in records}
-    stored = {c.prisoner_id: c for c in CaseInformation.objects.filter(prisoner_id__in=by_prisoner)}
-    to_update, to_create, audits = [], [], []
-    for prisoner_id, record in by_prisoner.items():
-        wanted = case_information_values(record)
-        case = stored.get(prisoner_id)
-        if case is None:
-            if record.tier:
-                to_create.append((CaseInformation(prisoner_id=prisoner_id, **wanted), wanted))
-            continue
-        before = {name: getattr(case, name) for name in wanted}
-        if before != wanted:
-            for name, value in wanted.items():
-                setattr(case, name, value)
-            to_update.append(case)
-            audits.append(
-                audit_event_build(
-                    action="updated",
-                    obj=case,
-                    prison_number=prisoner_id,
-                    before=before,
-                    after=wanted,
-                    actor_label=label,
-                )
+class CurrentRecord(NamedTuple):
+    """The columns of a current tier record the comparison needs, read without building a model instance."""
+
+    pk: int
+    tier: str
+    score: str
+    model: str
+    provisional: bool
+    source: str
+    breakdown: list
+    inputs: dict | None
+    recorded_at: dt.datetime
+
+
+def _audit_row(*, record: dict, record_id: int, before: dict | None, label: str, now: dt.datetime) -> dict:
+    """The audit event cases.audit.audit_record would write for a new record, as a row for a bulk INSERT."""
+    number = record["prisoner_id"]
+    after = {"tier": record["tier"], "score": record["score"], "model": record["model"]}
+    after |= {"provisional": record["provisional"], "source": record["source"]}
+    return {
+        "created_at": now,
+        "actor_id": None,
+        "actor_label": label,
+        "action": "tier_calculated",
+        "prisoner_id": number,
+        "prison_number": number,
+        "object_type": _RECORD_LABEL,
+        "object_id": str(record_id),
+        "before": before,
+        "after": after,
+        "reason": "",
+    }
+
+
+def _write(new: list[dict], retire: dict[str, CurrentRecord], *, label: str, now: dt.datetime) -> None:
+    """Retire the replaced records, insert the new ones with their audit events, and bring CaseInformation in step."""
+    with transaction.atomic():
+        if retire:
+            TierRecord.objects.filter(pk__in=[r.pk for r in retire.values()]).update(current=False)
+        insert_rows(TierRecord, new)
+        ids = dict(
+            TierRecord.objects.filter(prisoner_id__in=[r["prisoner_id"] for r in new], current=True).values_list(
+                "prisoner_id", "pk"
             )
-    if to_update:
-        # One UPDATE per distinct (tier, source, date): a handful per chunk, much cheaper than bulk_update's CASE.
-        groups: dict[tuple, list[int]] = {}
-        for case in to_update:
-            groups.setdefault((case.tier, case.tier_source, case.tier_date), []).append(case.pk)
-        now = timezone.now()
-        for (tier, source, date), pks in groups.items():
-            CaseInformation.objects.filter(pk__in=pks).update(
-                tier=tier, tier_source=source, tier_date=date, updated_at=now
+        )
+        audits = [
+            _audit_row(
+                record=row,
+                record_id=ids[row["prisoner_id"]],
+                before=record_values(retire.get(row["prisoner_id"])),
+                label=label,
+                now=now,
             )
-    if to_create:
-        created = CaseInformation.objects.bulk_create([case for case, _ in to_create])
-        for case, (_, wanted) in zip(created, to_create, strict=True):
-            audits.append(
-                audit_event_build(
-                    action="created",
-                    obj=case,
-                    prison_number=case.prisoner_id,
-                    before=None,
-                    after=wanted,
-                    actor_label=label,
-                )
-            )
-    return audits
+            for row in new
+        ]
+        insert_rows(AuditEvent, audits)
+        tiers = {row["prisoner_id"]: case_tier(row["tier"], row["source"], row["calculated_on"]) for row in new}
+        case_tiers_set(tiers=tiers, actor_label=label)
 
 
-def _chunk(rows: list[TierInputs], *, today: dt.date, label: str, counts: dict) -> None:
-    ids = [row.prisoner_id for row in rows]
-    current = {r.prisoner_id: r for r in TierRecord.objects.filter(prisoner_id__in=ids, current=True)}
+def _chunk(rows: list[tuple], *, today: dt.date, label: str, counts: dict) -> None:
+    ids = [row[0] for row in rows]
+    current = {
+        row[0]: CurrentRecord(*row[1:])
+        for row in TierRecord.objects.filter(prisoner_id__in=ids, current=True).values_list(
+            "prisoner_id", "pk", *CurrentRecord._fields[1:]
+        )
+    }
     now = timezone.now()
-    retire, new = [], []
-    for row in rows:
-        record = current.get(row.prisoner_id)
-        if hand_entry_stands(record, row.updated_at):
+    retire, new = {}, []
+    for prisoner_id, model, inputs, updated_at in rows:
+        record = current.get(prisoner_id)
+        if hand_entry_stands(record, updated_at):
             counts["kept_by_hand"] += 1
             continue
         try:
-            outcome = outcome_for(model=row.model, inputs=row.inputs, today=today)
+            outcome = outcome_for(model=model, inputs=inputs, today=today)
         except InputError:
             counts["failed"] += 1
             continue
@@ -99,42 +116,27 @@ def _chunk(rows: list[TierInputs], *, today: dt.date, label: str, counts: dict) 
             counts["unchanged"] += 1
             continue
         if record is not None:
-            retire.append(record)
+            retire[prisoner_id] = record
         new.append(
-            TierRecord(
-                prisoner_id=row.prisoner_id,
-                tier=outcome.tier,
-                score=outcome.score,
-                model=outcome.model,
-                provisional=outcome.provisional,
-                source=TierRecord.Source.CALCULATED,
-                inputs=outcome.inputs,
-                breakdown=outcome.breakdown,
-                calculated_on=today,
-                recorded_at=now,
-                recorded_by_label=label,
-            )
+            {
+                "prisoner_id": prisoner_id,
+                "current": True,
+                "tier": outcome.tier,
+                "score": outcome.score,
+                "model": outcome.model,
+                "provisional": outcome.provisional,
+                "source": _CALCULATED,
+                "reason": "",
+                "inputs": outcome.inputs,
+                "breakdown": outcome.breakdown,
+                "calculated_on": today,
+                "recorded_at": now,
+                "recorded_by_id": None,
+                "recorded_by_label": label,
+            }
         )
-    if not new:
-        return
-    with transaction.atomic():
-        if retire:
-            TierRecord.objects.filter(pk__in=[r.pk for r in retire]).update(current=False)
-        created = TierRecord.objects.bulk_create(new)
-        old = {r.prisoner_id: r for r in retire}
-        audits = [
-            audit_event_build(
-                action="tier_calculated",
-                obj=record,
-                prison_number=record.prisoner_id,
-                before=record_values(old.get(record.prisoner_id)),
-                after=record_values(record),
-                actor_label=label,
-            )
-            for record in created
-        ]
-        audits += _case_information_bulk_sync(created, label=label)
-        AuditEvent.objects.bulk_create(audits)
+    if new:
+        _write(new, retire, label=label, now=now)
     counts["changed"] += len(new)
 
 
@@ -156,6 +158,7 @@ def tier_recalculate_all(
     base = TierInputs.objects.order_by("prisoner_id")
     if prison is not None:
         base = base.filter(prisoner__prison=prison)
+    base = base.values_list("prisoner_id", "model", "inputs", "updated_at")
     last = None
     while True:
         page = base if last is None else base.filter(prisoner_id__gt=last)
@@ -164,7 +167,7 @@ def tier_recalculate_all(
             break
         _chunk(rows, today=today, label=actor_label, counts=counts)
         counts["checked"] += len(rows)
-        last = rows[-1].prisoner_id
+        last = rows[-1][0]
         if progress is not None:
             progress(len(rows))
     return counts

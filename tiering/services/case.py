@@ -13,12 +13,13 @@ from django.db import transaction
 from django.utils import timezone
 
 from cases.audit import audit_record
-from cases.models import CaseInformation, Prisoner
+from cases.models import Prisoner
+from cases.services import case_tier_set
 from tiering.calculations import InputError, parse_input
 from tiering.models import TierInputs, TierRecord
 from tiering.services.outcome import (
     Outcome,
-    case_information_values,
+    case_tier,
     hand_entry_stands,
     outcome_for,
     outcome_is_current,
@@ -38,28 +39,14 @@ def _label(actor, actor_label: str) -> str:
 
 
 def _case_information_sync(*, prisoner: Prisoner, record: TierRecord, actor, actor_label: str) -> None:
-    wanted = case_information_values(record)
-    case = CaseInformation.objects.filter(prisoner=prisoner).first()
-    if case is None:
-        if not record.tier:
-            return
-        case = CaseInformation.objects.create(prisoner=prisoner, **wanted)
-        before = None
-    else:
-        before = {name: getattr(case, name) for name in wanted}
-        if before == wanted:
-            return
-        for name, value in wanted.items():
-            setattr(case, name, value)
-        case.save(update_fields=[*wanted, "updated_at"])
-    audit_record(
-        action="created" if before is None else "updated",
-        obj=case,
-        before=before,
-        after=wanted,
+    tier, source, day = case_tier(record.tier, record.source, record.calculated_on)
+    case_tier_set(
+        prisoner=prisoner,
+        tier=tier,
+        tier_source=source,
+        tier_date=day,
         actor=actor,
         actor_label=actor_label,
-        prisoner=prisoner,
         reason="Tier record changed",
     )
 

@@ -4,7 +4,6 @@ services and the bulk recalculation, so both decide "changed or not" and keep th
 import datetime as dt
 from dataclasses import dataclass
 
-from cases.models import AuditEvent
 from tiering.calculations import V2Result, calculate, parse_input
 from tiering.models import TierRecord
 
@@ -69,43 +68,15 @@ def record_values(record: TierRecord | None) -> dict | None:
     return {name: getattr(record, name) for name in RECORD_AUDIT_FIELDS}
 
 
-def case_information_values(record: TierRecord) -> dict:
-    """CaseInformation's tier, source and date for a current record: all set, or all blank when the record has no
-    letter (the table's constraint: a tier never without its source and date)."""
-    if not record.tier:
-        return {"tier": "", "tier_source": "", "tier_date": None}
-    return {"tier": record.tier, "tier_source": record.source, "tier_date": record.calculated_on}
-
-
-def audit_event_build(
-    *, action: str, obj, prison_number: str, before: dict | None, after: dict | None, actor_label: str
-) -> AuditEvent:
-    """An unsaved AuditEvent with the same fields cases.audit.audit_record writes, for bulk_create in the bulk
-    recalculation (one INSERT for a chunk instead of one per case)."""
-
-    def clean(values):
-        if values is None:
-            return None
-        return {k: v.isoformat() if isinstance(v, dt.date) else v for k, v in values.items()}
-
-    return AuditEvent(
-        actor=None,
-        actor_label=actor_label,
-        action=action,
-        prisoner_id=prison_number,
-        prison_number=prison_number,
-        object_type=obj._meta.label,
-        object_id=str(obj.pk),
-        before=clean(before),
-        after=clean(after),
-        reason="",
-    )
+def case_tier(tier: str, source: str, day: dt.date) -> tuple[str, str, dt.date | None]:
+    """CaseInformation's (tier, tier source, tier date) for a current record: all set, or all blank when the record
+    has no letter (the table's constraint: a tier never without its source and date)."""
+    return (tier, source, day) if tier else ("", "", None)
 
 
 __all__ = [
     "Outcome",
-    "audit_event_build",
-    "case_information_values",
+    "case_tier",
     "hand_entry_stands",
     "outcome_for",
     "outcome_is_current",
