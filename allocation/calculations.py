@@ -197,3 +197,30 @@ def days_waiting(*, arrival, last_deallocated, today) -> int | None:
     """Days a case has waited for a POM: since the later of arrival in this prison and the last deallocation."""
     since = max((d for d in (arrival, last_deallocated) if d is not None), default=None)
     return None if since is None else max((today - since).days, 0)
+
+
+# Ending allocations when the prisoner record changes (issue #4: "Transfers and releases (through import or the API)
+# end the allocation with the right trigger"). The legal statuses a case may hold a POM in: sentenced and recalled
+# people, immigration detainees (D-08 gives them a prison POM), and remand and civil prisoners (D-13). Anything else
+# (convicted but not yet sentenced) is outside OMiC allocation.
+OMIC_ALLOCATION_LEGAL_STATUSES = frozenset({"sentenced", "recall", "immigration_detainee", "remand", "civil"})
+# The legal status of a released person. The records layer has no such status yet (cases.LegalStatus): until it does,
+# no record can reach it and a release ends allocations only through end_allocations_for.
+RELEASED = "released"
+
+
+def allocation_end_trigger(
+    *, prison_before: str, prison_after: str, status_before: str, status_after: str
+) -> str | None:
+    """The trigger that ends a case's allocations after its record changed, or None to keep them.
+
+    A release first; then a move to another prison (``transfer``, D-09: allocated afresh there); then a change to a
+    legal status outside OMiC allocation (``legal_status``). The values are ``PomAllocation.EndTrigger`` values.
+    """
+    if status_after == RELEASED and status_before != RELEASED:
+        return "release"
+    if prison_after != prison_before:
+        return "transfer"
+    if status_after != status_before and status_after not in OMIC_ALLOCATION_LEGAL_STATUSES:
+        return "legal_status"
+    return None

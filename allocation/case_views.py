@@ -47,6 +47,7 @@ def _case_context(request, prison_number: str) -> dict:
         "sentence": getattr(prisoner, "sentence", None),
         "case_information": getattr(prisoner, "case_information", None),
         "handover": handover_for(prisoner),
+        "responsibility_overridden": prisoner.responsibility_overridden,
         "allocations": case_allocations(prisoner=prisoner),
         "can_allocate": request.user.has_perm("allocation.allocate"),
     }

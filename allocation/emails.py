@@ -10,6 +10,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 
 from cases.models import PomAllocation, PomProfile, SentEmail
+from handover.selectors import responsibility_label, responsibility_override_active
 
 SUBJECTS = {
     "allocated": "New allocation: {name} ({number})",
@@ -39,6 +40,7 @@ def pom_email_send(*, kind: str, allocation_id: int, pom_id: int) -> SentEmail |
     if allocation is None or pom is None or not pom.user.email or kind not in SUBJECTS:
         return None
     prisoner = allocation.prisoner
+    handover = getattr(prisoner, "calculated_handover", None)
     subject = SUBJECTS[kind].format(name=prisoner.full_name, number=prisoner.prison_number)
     if SentEmail.objects.filter(
         prisoner=prisoner,
@@ -57,7 +59,11 @@ def pom_email_send(*, kind: str, allocation_id: int, pom_id: int) -> SentEmail |
             "prisoner": prisoner,
             "sentence": getattr(prisoner, "sentence", None),
             "case_information": getattr(prisoner, "case_information", None),
-            "handover": getattr(prisoner, "calculated_handover", None),
+            "handover": handover,
+            "responsibility": responsibility_label(
+                getattr(handover, "responsibility", ""),
+                overridden=responsibility_override_active(prisoner=prisoner) is not None,
+            ),
         },
     )
     send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [pom.user.email])

@@ -15,6 +15,7 @@ from django.db.models.functions import Coalesce, Greatest, TruncDate
 
 from cases.models import PomAllocation, Prison, Prisoner
 from cases.selectors import missing_details_filter
+from handover.selectors import effective_responsibility, override_active
 
 TO_ALLOCATE, MISSING_DETAILS, ALLOCATED = "to_allocate", "missing_details", "allocated"
 LISTS = {
@@ -67,6 +68,16 @@ def _base(*, prison: Prison) -> QuerySet[Prisoner]:
     )
 
 
+def with_responsibility(qs: QuerySet[Prisoner]) -> QuerySet[Prisoner]:
+    """Annotate ``responsibility_overridden`` and ``effective_responsibility``: the responsibility to show,
+    "Community" while an override is active (D-06), else the handover engine's stored value (None if not calculated)."""
+    return qs.annotate(responsibility_overridden=override_active(prisoner_ref="pk")).annotate(
+        effective_responsibility=effective_responsibility(
+            stored="calculated_handover__responsibility", overridden="responsibility_overridden"
+        )
+    )
+
+
 def _with_waiting(qs: QuerySet[Prisoner]) -> QuerySet[Prisoner]:
     """Annotate ``last_deallocated`` (the day the last primary POM here ended) and ``waiting_since``: the later of
     that and the arrival date (the earlier date sorts first, so the longest wait comes first)."""
@@ -108,7 +119,7 @@ def allocation_list(
     missing = missing_filter(prison=prison)
     if which == ALLOCATED:
         primary = _active_primary()
-        qs = qs.filter(has_primary=True).annotate(
+        qs = with_responsibility(qs.filter(has_primary=True)).annotate(
             primary_pom_last_name=Subquery(primary.values("pom__user__last_name")[:1]),
             primary_pom_first_name=Subquery(primary.values("pom__user__first_name")[:1]),
             primary_allocated_at=Subquery(primary.values("allocated_at")[:1]),

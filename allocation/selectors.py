@@ -24,6 +24,7 @@ from allocation.calculations import (
     workload_weights,
 )
 from cases.models import AuditEvent, PomAllocation, PomProfile, Prison, Prisoner, SentEmail
+from handover.selectors import effective_responsibility, override_active, responsibility_override_active
 from tiering.selectors import recommended_pom_type
 
 Role = PomAllocation.Role
@@ -81,14 +82,18 @@ def pom_workload_list(
     since = today - dt.timedelta(days=7)
     rows = (
         PomAllocation.objects.filter(pom__in=[p.pk for p in poms], ended_at__isnull=True)
-        .values("pom_id", "role", "prisoner__case_information__tier", "prisoner__calculated_handover__responsibility")
+        .values(
+            "pom_id",
+            "role",
+            "prisoner__case_information__tier",
+            # An active override to the COM makes the POM supporting, as the COM being responsible does (D-06).
+            responsibility=effective_responsibility(stored="prisoner__calculated_handover__responsibility"),
+        )
         .annotate(n=Count("id"), recent=Count("id", filter=Q(allocated_at__date__gte=since)))
         .order_by()
     )
     for row in rows:
-        role = pom_role_for(
-            allocation_role=row["role"], responsibility=row["prisoner__calculated_handover__responsibility"] or ""
-        )
+        role = pom_role_for(allocation_role=row["role"], responsibility=row["responsibility"] or "")
         mixes[row["pom_id"]].add(role=role, tier=row["prisoner__case_information__tier"] or "", n=row["n"])
         recent[row["pom_id"]] += row["recent"]
     result = []
@@ -121,6 +126,7 @@ def case_get_for_allocation(*, prison: Prison, prison_number: str) -> Prisoner:
             "case_information__local_delivery_unit",
             "calculated_handover",
         )
+        .annotate(responsibility_overridden=override_active(prisoner_ref="pk"))
         .first()
     )
     if prisoner is None:
@@ -135,6 +141,12 @@ def allocation_list_for_case(*, prisoner: Prisoner) -> list[PomAllocation]:
         .select_related("pom__user", "allocated_by", "ended_by")
         .order_by("-allocated_at", "-id")
     )
+
+
+def active_allocations_for_case(*, prisoner: Prisoner) -> dict[str, PomAllocation]:
+    """The case's active allocations by role (``primary``, ``co_working``), with the POMs: one query."""
+    rows = PomAllocation.objects.filter(prisoner=prisoner, ended_at__isnull=True).select_related("pom__user")
+    return {a.role: a for a in rows}
 
 
 @dataclass
@@ -163,6 +175,33 @@ def handover_for(prisoner: Prisoner):
     return getattr(prisoner, "calculated_handover", None)
 
 
+def responsibility_overridden(prisoner: Prisoner) -> bool:
+    """Whether the case has an active override to the COM (D-06): the annotation ``case_get_for_allocation`` made,
+    else one query."""
+    overridden = getattr(prisoner, "responsibility_overridden", None)
+    if overridden is None:
+        overridden = responsibility_override_active(prisoner=prisoner) is not None
+    return bool(overridden)
+
+
+def case_for_recommendation(*, prisoner_number: str) -> Prisoner:
+    """The case with what ``recommendation_for`` reads (case information, stored handover, override): one query."""
+    return (
+        Prisoner.objects.select_related("case_information", "calculated_handover")
+        .annotate(responsibility_overridden=override_active(prisoner_ref="pk"))
+        .get(pk=prisoner_number)
+    )
+
+
+def pom_responsible_for(prisoner: Prisoner) -> bool:
+    """Whether the POM is responsible: not while the COM is, by the stored result or an active override (D-06),
+    and taken as yes while responsibility is not yet calculated."""
+    if responsibility_overridden(prisoner):
+        return False
+    handover = handover_for(prisoner)
+    return handover is None or handover.responsibility != "Community"
+
+
 def is_immigration_case(prisoner: Prisoner) -> bool:
     """D-19: an immigration detainee, or imprisonment status DET."""
     return prisoner.legal_status == Prisoner.LegalStatus.IMMIGRATION_DETAINEE or prisoner.imprisonment_status == "DET"
@@ -183,12 +222,12 @@ class Recommendation:
 
 def recommendation_for(*, prisoner: Prisoner) -> Recommendation:
     """The recommended POM type (DECISIONS.md D-08, D-21) for the case, from the tiering engine (the one place that
-    asks it), with the tier-A-with-the-POM-responsible warning."""
+    asks it), with the tier-A-with-the-POM-responsible warning. Responsibility is the effective one: a case
+    overridden to the COM is COM-responsible here too, so it gets a prison POM (D-06, D-08)."""
     case = getattr(prisoner, "case_information", None)
     tier = getattr(case, "tier", "") or ""
     rosh = getattr(case, "rosh_level", "") or ""
-    handover = handover_for(prisoner)
-    pom_responsible = handover is None or handover.responsibility != "Community"
+    pom_responsible = pom_responsible_for(prisoner)
     pom_type, reason = recommended_pom_type(
         tier=tier or None,
         pom_responsible=pom_responsible,

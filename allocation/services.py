@@ -13,7 +13,8 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from allocation.selectors import recommendation_for
+from allocation.calculations import OMIC_ALLOCATION_LEGAL_STATUSES, RELEASED
+from allocation.selectors import case_for_recommendation, recommendation_for
 from cases.audit import audit_record
 from cases.models import PomAllocation, PomProfile, Prisoner
 
@@ -127,13 +128,15 @@ def allocate(
     override_detail: str = "",
     message: str = "",
     expected_primary=UNCHECKED,
+    notify: bool = True,
 ) -> PomAllocation:
     """Allocate ``pom`` as the case's primary POM, or reallocate: an active primary is ended with ``reallocated``.
 
     ``expected_primary`` is the primary allocation (or its id, or None for none) the user saw when they chose:
     if another person has changed it since, nothing is saved and ``AllocationConflict`` says so. Choosing a POM
     type that is not the recommended one needs an override reason (D-08). The new POM is emailed the case summary
-    and handover dates (and the message) after commit; a POM who lost the case is told too.
+    and handover dates (and the message) after commit; a POM who lost the case is told too. ``notify=False`` sends
+    neither: bulk reallocation sends its two summary emails instead of one per case.
     """
     prisoner = _lock(prisoner)
     current = _active(prisoner, Role.PRIMARY)
@@ -147,9 +150,7 @@ def allocate(
     co_worker = _active(prisoner, Role.CO_WORKING)
     if co_worker is not None and co_worker.pom_id == pom.pk:
         raise ValidationError(f"{pom.user.get_full_name()} is the co-working POM: remove them as co-worker first")
-    recommendation = recommendation_for(
-        prisoner=Prisoner.objects.select_related("case_information").get(pk=prisoner.pk)
-    )
+    recommendation = recommendation_for(prisoner=case_for_recommendation(prisoner_number=prisoner.pk))
     needed = override_needed(recommended_type=recommendation.pom_type, pom_type=pom.pom_type)
     _check_override(needed=needed, reason=override_reason, detail=override_detail)
     now = timezone.now()
@@ -185,7 +186,8 @@ def allocate(
         prisoner=prisoner,
     )
     emails.append(("allocated", allocation.pk, pom.pk))
-    _emails_after_commit(*emails)
+    if notify:
+        _emails_after_commit(*emails)
     return allocation
 
 
@@ -269,6 +271,28 @@ def end_allocations_for(prisoner: Prisoner, trigger: str, *, actor=None, actor_l
         _end(allocation, trigger=trigger, actor=actor, actor_label=actor_label, now=now)
     _emails_after_commit(*(("deallocated", a.pk, a.pom_id) for a in active))
     return len(active)
+
+
+def allocations_end_after_change(*, prison_number: str, trigger: str, actor_label: str = "") -> int:
+    """End a case's active allocations after its record changed (``allocation.signals``), if the change still holds
+    now: still held in another prison than its POMs' (``transfer``), still released (``release``), still outside the
+    legal statuses of OMiC allocation (``legal_status``). Returns how many were ended; running it twice is harmless."""
+    prisoner = Prisoner.objects.filter(pk=prison_number).first()
+    if prisoner is None:
+        return 0
+    if trigger == EndTrigger.TRANSFER:
+        moved = PomAllocation.objects.filter(prisoner=prisoner, ended_at__isnull=True).exclude(
+            pom__prison_id=prisoner.prison_id
+        )
+        if not moved.exists():
+            return 0
+    still = {
+        EndTrigger.RELEASE: prisoner.legal_status == RELEASED,
+        EndTrigger.LEGAL_STATUS: prisoner.legal_status not in OMIC_ALLOCATION_LEGAL_STATUSES,
+    }
+    if not still.get(trigger, True):
+        return 0
+    return end_allocations_for(prisoner, trigger, actor_label=actor_label)
 
 
 def allocations_end_for_transfers(*, actor_label: str = "allocation_end_transfers") -> int:

@@ -16,6 +16,7 @@ from django.http import Http404
 from allocation.calculations import CO_WORKING, RESPONSIBLE, ROLE_LABELS, SUPPORTING, pom_role_for
 from allocation.selectors import PomWorkload, pom_workload_list
 from cases.models import PomAllocation, PomProfile, Prison, Role
+from handover.selectors import Responsibility, override_active
 
 PAROLE_WINDOW_MONTHS = 10  # MPC "parole cases": a PED or TED within 10 months.
 HANDOVER_LOOKAHEAD_DAYS = 56  # MPC "upcoming handovers": a handover date within the next 56 days.
@@ -137,6 +138,8 @@ class PomCase:
     handover_date: dt.date | None
     parole_date: dt.date | None
     parole_date_kind: str
+    responsibility: str = ""  # the stored value, or "Community" while overridden (D-06)
+    responsibility_overridden: bool = False
 
     @property
     def prisoner(self):
@@ -167,6 +170,7 @@ def pom_case_list(*, pom: PomProfile) -> list[PomCase]:
     allocations = (
         PomAllocation.objects.filter(pom=pom, ended_at__isnull=True)
         .select_related("prisoner__case_information", "prisoner__sentence", "prisoner__calculated_handover")
+        .annotate(responsibility_overridden=override_active())
         .order_by("prisoner__last_name", "prisoner__first_name", "prisoner_id")
     )
     cases = []
@@ -175,17 +179,19 @@ def pom_case_list(*, pom: PomProfile) -> list[PomCase]:
         handover = getattr(prisoner, "calculated_handover", None)
         case_information = getattr(prisoner, "case_information", None)
         parole_date, parole_kind = _parole_date(getattr(prisoner, "sentence", None))
+        overridden = allocation.responsibility_overridden
+        responsibility = Responsibility.COMMUNITY if overridden else getattr(handover, "responsibility", "")
         cases.append(
             PomCase(
                 allocation=allocation,
-                role=pom_role_for(
-                    allocation_role=allocation.role, responsibility=getattr(handover, "responsibility", "")
-                ),
+                role=pom_role_for(allocation_role=allocation.role, responsibility=responsibility),
                 tier=case_information.tier if case_information else "",
                 handover_start_date=handover.handover_start_date if handover else None,
                 handover_date=handover.handover_date if handover else None,
                 parole_date=parole_date,
                 parole_date_kind=parole_kind,
+                responsibility=responsibility,
+                responsibility_overridden=overridden,
             )
         )
     return cases

@@ -136,6 +136,7 @@ def bulk_reallocate(
                     override_reason=override_reason,
                     override_detail=override_detail,
                     expected_primary=current.pk,
+                    notify=False,  # the two summary emails below tell both POMs, not one email per case
                 )
             )
         except ValidationError as error:

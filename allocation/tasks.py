@@ -1,6 +1,14 @@
-"""Allocation's Celery tasks: thin, with primitive arguments, each calling one service."""
+"""Allocation's Celery tasks: thin, with primitive arguments, each calling one service.
+
+Celery autodiscovers only ``allocation.tasks``: the staff pages' tasks are imported here so that a worker registers
+them too.
+"""
 
 from celery import shared_task
+
+from allocation.staff_tasks import bulk_reallocation_email_send
+
+__all__ = ["bulk_reallocation_email_send", "end_transfers", "pom_email_send"]
 
 
 @shared_task(name="allocation.pom_email_send", autoretry_for=(OSError,), retry_backoff=True, max_retries=5)

@@ -28,6 +28,7 @@ from allocation.list_selectors import (
 from allocation.selectors import case_get_for_allocation, pom_profile_choices
 from cases.models import CaseInformation, Prison
 from cases.scoping import prison_page
+from handover.selectors import responsibility_label
 from omic.exports import csv_response
 
 PAGE_SIZE = 50
@@ -48,7 +49,9 @@ def _row(prisoner, *, which: str, prison: Prison, today) -> dict:
         "sentence_type": sentence.get_sentence_type_display() if sentence else "",
         "earliest_release": getattr(handover, "earliest_release_date", None),
         "handover_date": getattr(handover, "handover_date", None),
-        "responsibility": handover.get_responsibility_display() if handover and handover.responsibility else "",
+        # The Allocated list annotates the effective responsibility (an active override shows as the COM, D-06).
+        "responsibility": getattr(prisoner, "effective_responsibility", None) or "",
+        "overridden": bool(getattr(prisoner, "responsibility_overridden", False)),
     }
     if which == ALLOCATED:
         active = {a.role: a for a in prisoner.active_allocations}
@@ -82,7 +85,7 @@ CSV_COLUMNS = {
         ("primary_pom", lambda r: _pom_name(r["primary"])),
         ("allocated_on", lambda r: timezone.localdate(r["primary"].allocated_at) if r["primary"] else ""),
         ("co_working_pom", lambda r: _pom_name(r["co_working"])),
-        ("responsibility", lambda r: r["responsibility"]),
+        ("responsibility", lambda r: responsibility_label(r["responsibility"], overridden=r["overridden"])),
         ("handover_date", lambda r: r["handover_date"]),
     ],
 }

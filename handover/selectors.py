@@ -99,6 +99,13 @@ def effective_responsibility(
     return Case(When(condition, then=Value(Responsibility.COMMUNITY)), default=F(stored), output_field=CharField())
 
 
+def responsibility_label(responsibility: str | None, *, overridden: bool = False) -> str:
+    """The responsibility in words, for exports and emails: the override to the COM always says so (D-06)."""
+    if overridden:
+        return f"{Responsibility.COMMUNITY.label} (overridden to the COM)"
+    return Responsibility(responsibility).label if responsibility in Responsibility.values else ""
+
+
 def _handovers(*, scope: HandoverScope) -> QuerySet[CalculatedHandover]:
     qs = CalculatedHandover.objects.filter(prisoner__prison=scope.prison, inside_omic_policy=True)
     if scope.user is not None:

@@ -2,8 +2,10 @@
 
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
+from allocation.staff_selectors import over_capacity_limit, pom_attention_counts
 from cases.models import Role
 from cases.scoping import prison_page, role_page
 from cases.selectors import (
@@ -68,6 +70,9 @@ def prison_home(request):
                 "poms": poms,
                 "active_pom_count": sum(1 for p in poms if p.status == p.Status.ACTIVE),
                 "key_worker_count": key_worker_count_for_prison(prison=prison),
+                # POMs away or closed with cases, and POMs over the weighted load per FTE (POM_CAPACITY_PER_FTE).
+                "pom_attention": pom_attention_counts(prison=prison, today=timezone.localdate()),
+                "capacity_per_fte": over_capacity_limit(),
             }
         )
     if role == Role.POM:

@@ -222,6 +222,10 @@ if POM_TYPE_STRATEGY not in ("tier", "rosh"):
 # Overrides of allocation.calculations.DEFAULT_WORKLOAD_WEIGHTS (documented there), as JSON, for example
 # ALLOCATION_WORKLOAD_WEIGHTS='{"responsible": {"A": 2.0}, "co_working_factor": 0.4}'. Empty: the defaults.
 ALLOCATION_WORKLOAD_WEIGHTS = env.json("ALLOCATION_WORKLOAD_WEIGHTS", default={})
+# POM_CAPACITY_PER_FTE: a POM whose weighted load per full-time equivalent is above this shows as over capacity on
+# the heads of unit's home page and the POM list (a responsible tier C case weighs 1.0, so 60 is about 60 such cases
+# for a full-time POM, 30 for a half-time one).
+POM_CAPACITY_PER_FTE = env.str("POM_CAPACITY_PER_FTE", default="60")  # read as a Decimal by allocation.staff_selectors
 
 # --- REST framework -------------------------------------------------------------------------------------------
 REST_FRAMEWORK = {

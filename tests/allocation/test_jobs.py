@@ -43,3 +43,23 @@ def test_the_weights_setting_changes_the_weighted_load(settings, prison, poms):
     settings.ALLOCATION_WORKLOAD_WEIGHTS = {"responsible": {"A": 2}}
     (changed,) = pom_workload_list(prison=prison, today=today, pom_ids=[poms["probation"].pk])
     assert changed.load == Decimal("2.00")
+
+
+def test_a_worker_registers_the_staff_pages_tasks_through_allocation_tasks():
+    """Celery autodiscovers ``allocation.tasks`` only: in a fresh process (nothing else imported), loading the
+    worker's task modules must register the bulk reallocation email task too."""
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    code = (
+        "import django, os, sys; os.environ.setdefault('DJANGO_SETTINGS_MODULE', 'omic.settings'); django.setup()\n"
+        "assert 'allocation.staff_tasks' not in sys.modules\n"
+        "from omic.celery import app\n"
+        "app.loader.import_default_modules()\n"
+        "print(sorted(n for n in app.tasks if n.startswith('allocation.')))\n"
+    )
+    root = Path(__file__).resolve().parents[2]
+    out = subprocess.run([sys.executable, "-c", code], cwd=root, capture_output=True, text=True, check=True).stdout
+    assert "allocation.bulk_reallocation_email_send" in out
+    assert "allocation.pom_email_send" in out

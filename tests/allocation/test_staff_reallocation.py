@@ -214,3 +214,44 @@ def test_the_target_who_co_works_a_case_is_refused_naming_the_case(client, priso
     assert page.status_code == 200
     assert b1.prison_number in page.context["error"]
     assert _active_primary_poms([b1]) == {b1.pk: cat.pk}
+
+
+def test_bulk_reallocation_sends_only_the_two_summaries_not_one_email_per_case(
+    prison, staff_estate, django_capture_on_commit_callbacks, mailoutbox
+):
+    from django.utils import timezone
+
+    from allocation.staff_services import bulk_reallocate
+
+    ann, bob = staff_estate["ann"], staff_estate["bob"]
+    c1, c2 = staff_estate["cases"]
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        moved = bulk_reallocate(
+            source=ann,
+            target=bob,
+            prison_numbers=[c1.pk, c2.pk],
+            actor=staff_estate["homd"],
+            today=timezone.localdate(),
+        )
+    assert len(moved) == 2
+    assert len(callbacks) == 2
+    assert sorted(e.to[0] for e in mailoutbox) == sorted([ann.user.email, bob.user.email])
+    assert set(SentEmail.objects.values_list("kind", flat=True)) == {
+        "bulk_reallocation_received",
+        "bulk_reallocation_moved_away",
+    }
+
+
+def test_allocate_without_notify_queues_no_email(prison, staff_estate, django_capture_on_commit_callbacks):
+    from django.utils import timezone
+
+    c1 = staff_estate["cases"][0]
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        allocation_services.allocate(
+            c1, staff_estate["bob"], actor=staff_estate["homd"], today=timezone.localdate(), notify=False
+        )
+    assert callbacks == []
+    assert not SentEmail.objects.exists()
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        allocation_services.allocate(c1, staff_estate["ann"], actor=staff_estate["homd"], today=timezone.localdate())
+    assert len(callbacks) == 2  # the new POM, and the POM who lost the case

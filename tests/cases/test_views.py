@@ -106,3 +106,79 @@ def test_csv_export_leaves_blank_what_a_case_does_not_have_yet(client, homd_user
     assert [(r["prison_number"], r["sentence_type"], r["crn"], r["tier"]) for r in rows] == [
         (remand.prison_number, "", "", "")
     ]
+
+
+def _manage_links(page: str) -> list[str]:
+    import re
+
+    block = page.split('data-testid="manage-case"')[1].split("</nav>")[0] if 'data-testid="manage-case"' in page else ""
+    return re.findall(r'<a class="govuk-link" href="[^"]*">([^<]+)</a>', block)
+
+
+@pytest.mark.parametrize(
+    ("roles", "links"),
+    [
+        (
+            ["homd"],
+            ["POM allocation", "Case timeline", "Tier", "Key work", "Handover checklist", "Responsibility override"],
+        ),
+        (["homs"], ["POM allocation", "Case timeline", "Tier", "Key work", "Handover checklist"]),
+        (["pom"], ["POM allocation", "Case timeline", "Tier", "Key work", "Handover checklist"]),
+        (["key_worker"], ["Key work"]),
+    ],
+)
+def test_manage_this_case_links_only_where_the_user_may_go(client, staff_user_factory, prison, roles, links):
+    from tests.factories import CommunityOffenderManagerFactory, PomProfileFactory
+    from tests.factories.allocation import PomAllocationFactory
+    from tests.factories.keywork import KeyworkAllocationFactory, KeyWorkerProfileFactory
+
+    prisoner = _people(prison, 1)[0]
+    prisoner.case_information.com = CommunityOffenderManagerFactory(name="Cara Comm")
+    prisoner.case_information.save()
+    primary = PomProfileFactory(prison=prison, user__first_name="Priya", user__last_name="Adams")
+    co_worker = PomProfileFactory(prison=prison, user__first_name="Paul", user__last_name="Baker")
+    PomAllocationFactory(prisoner=prisoner, pom=primary)
+    PomAllocationFactory(prisoner=prisoner, pom=co_worker, role="co_working")
+    key_worker = KeyWorkerProfileFactory(prison=prison, user__first_name="Kim", user__last_name="Keys")
+    KeyworkAllocationFactory(prison=prison, prisoner=prisoner, key_worker=key_worker)
+    client.force_login(staff_user_factory(roles=roles, prisons=[prison]))
+    page = client.get(reverse("prisoner_detail", kwargs={"prison_code": prison.code, "prison_number": prisoner.pk}))
+    text = " ".join(page.content.decode().split())
+    assert _manage_links(text) == links
+    assert "<strong>POM:</strong> Priya Adams" in text
+    assert "<strong>Co-working POM:</strong> Paul Baker" in text
+    assert "<strong>COM:</strong> Cara Comm" in text
+    assert "<strong>Key worker:</strong> Kim Keys" in text
+
+
+def test_manage_this_case_offers_choosing_a_pom_when_there_is_none(client, homd_user, prison):
+    prisoner = _people(prison, 1)[0]
+    client.force_login(homd_user)
+    page = client.get(reverse("prisoner_detail", kwargs={"prison_code": prison.code, "prison_number": prisoner.pk}))
+    text = " ".join(page.content.decode().split())
+    assert _manage_links(text)[0] == "Choose a POM"
+    assert "<strong>POM:</strong> not allocated" in text
+    assert "<strong>Key worker:</strong> none" in text
+
+
+def test_the_prisoner_page_costs_the_same_queries_with_or_without_people_on_the_case(
+    client, homd_user, prison, django_assert_num_queries
+):
+    """Session, user, prisons, roles, the prisoner, the case history, the handover panel's three, the people on the
+    case (POM allocations, key worker) and the session save: the same with nobody or everybody on the case."""
+    from tests.factories import PomProfileFactory
+    from tests.factories.allocation import PomAllocationFactory
+
+    prisoner = _people(prison, 1)[0]
+    client.force_login(homd_user)
+    url = reverse("prisoner_detail", kwargs={"prison_code": prison.code, "prison_number": prisoner.pk})
+    client.get(url)
+    with django_assert_num_queries(DETAIL_QUERIES):
+        client.get(url)
+    PomAllocationFactory(prisoner=prisoner, pom=PomProfileFactory(prison=prison))
+    PomAllocationFactory(prisoner=prisoner, pom=PomProfileFactory(prison=prison), role="co_working")
+    with django_assert_num_queries(DETAIL_QUERIES):
+        client.get(url)
+
+
+DETAIL_QUERIES = 16

@@ -1,4 +1,9 @@
-"""Factories for the handover engine's stored rows, and ``handover_case`` to build a whole case in one call."""
+"""Factories for the handover engine's stored rows (results, overrides, checklists, alerts, email preferences), and
+``handover_case`` to build a whole case in one call.
+
+Stored results are made directly (never through the sweep): ``CalculatedHandoverFactory`` relative to the ``today``
+a test passes in (30 days to the handover by default), ``StoredHandoverFactory`` relative to ``REFERENCE_DAY``.
+"""
 
 import datetime as dt
 
@@ -6,36 +11,80 @@ import factory
 from dateutil.relativedelta import relativedelta
 from django.utils import timezone
 
-from cases.models import PomAllocation
-from handover.models import CalculatedHandover, HandoverChecklist, HandoverEmailPreference
+from cases.models import Alert
+from handover.models import CalculatedHandover, HandoverChecklist, HandoverEmailPreference, ResponsibilityOverride
+from tests.factories.allocation import PomAllocationFactory
 from tests.factories.cases import (
     REFERENCE_DAY,
     CaseInformationFactory,
-    PomProfileFactory,
     PrisonerFactory,
     SentenceFactory,
+    UserFactory,
 )
 
+__all__ = [
+    "AlertFactory",
+    "CalculatedHandoverFactory",
+    "HandoverChecklistFactory",
+    "HandoverEmailPreferenceFactory",
+    "PomAllocationFactory",
+    "PrimaryPomFactory",
+    "ResponsibilityOverrideFactory",
+    "StoredHandoverFactory",
+    "day",
+    "handover_case",
+]
 
-class StoredHandoverFactory(factory.django.DjangoModelFactory):
-    """A stored result: POM responsible, handover in 4 months, current policy."""
+
+class CalculatedHandoverFactory(factory.django.DjangoModelFactory):
+    """A stored result of a standard determinate case, POM responsible, current policy, handing over
+    ``days_to_handover`` days after ``today`` (30 days from the real today by default)."""
 
     class Meta:
         model = CalculatedHandover
 
+    class Params:
+        today = factory.LazyFunction(timezone.localdate)
+        days_to_handover = 30
+
     prisoner = factory.SubFactory(PrisonerFactory)
     inside_omic_policy = True
     responsibility = CalculatedHandover.Responsibility.CUSTODY_ONLY
-    handover_date = factory.LazyFunction(lambda: REFERENCE_DAY + relativedelta(months=4))
+    handover_date = factory.LazyAttribute(lambda o: o.today + dt.timedelta(days=o.days_to_handover))
     handover_start_date = factory.LazyAttribute(lambda o: o.handover_date)
     reason = "determinate"
     handover_type = CalculatedHandover.HandoverType.STANDARD
     policy = "current"
     earliest_release_type = "CRD"
-    earliest_release_date = factory.LazyAttribute(lambda o: o.handover_date + relativedelta(months=8, days=14))
-    calculated_on = REFERENCE_DAY
+    earliest_release_date = factory.LazyAttribute(
+        lambda o: o.handover_date + dt.timedelta(days=258) if o.handover_date else None
+    )
+    inputs = factory.LazyFunction(dict)
+    calculated_on = factory.LazyAttribute(lambda o: o.today)
     last_calculated_at = factory.LazyFunction(timezone.now)
     last_changed_at = factory.LazyFunction(timezone.now)
+
+
+class StoredHandoverFactory(CalculatedHandoverFactory):
+    """The same, calculated on ``REFERENCE_DAY`` with the handover 4 months after it."""
+
+    class Params:
+        today = REFERENCE_DAY
+
+    handover_date = factory.LazyAttribute(lambda o: o.today + relativedelta(months=4))
+    earliest_release_date = factory.LazyAttribute(lambda o: o.handover_date + relativedelta(months=8, days=14))
+
+
+class ResponsibilityOverrideFactory(factory.django.DjangoModelFactory):
+    """An active override of the case's responsibility to the COM, made by a HOMD (D-06)."""
+
+    class Meta:
+        model = ResponsibilityOverride
+
+    prisoner = factory.SubFactory(PrisonerFactory)
+    reason = ResponsibilityOverride.Reason.COMMUNITY_DECISION
+    created_at = factory.LazyFunction(timezone.now)
+    created_by = factory.SubFactory(UserFactory, roles=["homd"])
 
 
 class HandoverChecklistFactory(factory.django.DjangoModelFactory):
@@ -50,19 +99,24 @@ class HandoverEmailPreferenceFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = HandoverEmailPreference
 
-    user = factory.SubFactory("tests.factories.cases.UserFactory")
+    user = factory.SubFactory(UserFactory)
 
 
-class PrimaryPomFactory(factory.django.DjangoModelFactory):
-    """The case's active primary POM."""
-
+class AlertFactory(factory.django.DjangoModelFactory):
     class Meta:
-        model = PomAllocation
+        model = Alert
 
     prisoner = factory.SubFactory(PrisonerFactory)
-    pom = factory.SubFactory(PomProfileFactory, prison=factory.SelfAttribute("..prisoner.prison"))
-    role = PomAllocation.Role.PRIMARY
-    allocated_at = factory.LazyFunction(timezone.now)
+    prison = factory.LazyAttribute(lambda o: o.prisoner.prison)
+    kind = "handover_upcoming"
+    message = "Handover to the COM soon and no COM is allocated yet"
+    due_date = factory.LazyFunction(lambda: timezone.localdate() + dt.timedelta(days=30))
+    raised_on = factory.LazyFunction(timezone.localdate)
+
+
+# The case's active primary POM at the prisoner's prison (the allocation factories' one, under the name the handover
+# tests use).
+PrimaryPomFactory = PomAllocationFactory
 
 
 def handover_case(*, prison=None, release_in=None, today=REFERENCE_DAY, com=None, ldu=None, **sentence):

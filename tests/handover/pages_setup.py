@@ -5,7 +5,7 @@ import datetime as dt
 from cases.models import PomAllocation
 from handover.models import CalculatedHandover
 from tests.factories import CaseInformationFactory, CommunityOffenderManagerFactory, PrisonerFactory, SentenceFactory
-from tests.factories.handover_pages import CalculatedHandoverFactory, PomAllocationFactory
+from tests.factories.handover import CalculatedHandoverFactory, PomAllocationFactory
 
 TODAY = dt.date(2026, 11, 24)
 

@@ -18,7 +18,7 @@ from handover.selectors import (
     handover_panel_for_prisoner,
 )
 from tests.factories import LocalDeliveryUnitFactory, PomProfileFactory
-from tests.factories.handover_pages import AlertFactory, HandoverChecklistFactory, ResponsibilityOverrideFactory
+from tests.factories.handover import AlertFactory, HandoverChecklistFactory, ResponsibilityOverrideFactory
 from tests.handover.pages_setup import COMMUNITY, CUSTODY_ONLY, CUSTODY_WITH_COM, TODAY, make_case
 
 pytestmark = pytest.mark.django_db

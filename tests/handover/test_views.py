@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from tests.factories import LocalDeliveryUnitFactory, PomProfileFactory, PrisonFactory
-from tests.factories.handover_pages import AlertFactory, ResponsibilityOverrideFactory
+from tests.factories.handover import AlertFactory, ResponsibilityOverrideFactory
 from tests.handover.pages_setup import COMMUNITY, TODAY, make_case
 
 pytestmark = pytest.mark.django_db

@@ -96,3 +96,26 @@ def test_a_django_model_permission_does_not_stand_in_for_a_role(client, staff_us
     assert client.get(reverse("prison_home", kwargs={"prison_code": prison.code})).status_code == 403
     nav_labels = [item["label"] for item in client.get(reverse("home"), follow=True).context["nav_items"]]
     assert "Home" not in nav_labels
+
+
+@pytest.mark.parametrize("role", ["homd", "homs"])
+def test_the_heads_of_unit_see_poms_over_capacity_and_needing_attention(
+    client, staff_user_factory, prison, role, settings
+):
+    from cases.models import PomAllocation, PomProfile
+    from tests.factories import PomProfileFactory
+    from tests.factories.allocation import PomAllocationFactory, ready_case
+
+    settings.POM_CAPACITY_PER_FTE = "2"
+    busy = PomProfileFactory(prison=prison, working_pattern="0.5")  # 2 tier C cases at 0.5 FTE: 4 per FTE
+    away = PomProfileFactory(prison=prison, status=PomProfile.Status.AWAY)
+    for pom in (busy, busy, away):
+        PomAllocationFactory(prisoner=ready_case(prison=prison, tier="C"), pom=pom, role=PomAllocation.Role.PRIMARY)
+    PomProfileFactory(prison=prison)  # no cases: neither
+    client.force_login(staff_user_factory(roles=[role], prisons=[prison]))
+    response = client.get(reverse("prison_home", kwargs={"prison_code": prison.code}))
+    assert response.context["pom_attention"] == {"attention": 1, "over_capacity": 1}
+    page = " ".join(response.content.decode().split())
+    assert "1 POM needs attention" in page
+    assert "1 POM over capacity" in page
+    assert "more than 2 per full-time equivalent" in page
