@@ -1,10 +1,10 @@
 """The nightly sweep: recalculate every prisoner's handover, prison by prison, in bulk.
 
-- Chunked by prison (and by ``chunk_size`` prisoners within a prison): per chunk one read of the facts (one joined
-  ``values()`` query), one read of the stored rows, then bulk writes of only the changed rows (new rows, history
-  rows and audit events by ``insert_rows``, which is COPY on PostgreSQL; ``bulk_update`` of changed rows), then the
-  checklist resets and the alerts for the chunk. The number of queries grows with the number of chunks, never
-  with the number of prisoners.
+- Chunked by prison (and by ``chunk_size`` prisoners within a prison): per chunk one lock of its prisoners, one
+  read of the facts (one joined ``values()`` query), one read of the stored rows, then bulk writes of only the
+  changed rows (new rows, history rows and audit events by ``insert_rows``, which is COPY on PostgreSQL;
+  ``bulk_update`` of changed rows), then the checklist resets and the alerts for the chunk. The number of queries
+  grows with the number of chunks, never with the number of prisoners.
 - Idempotent: a second sweep on the same day and data changes nothing.
 - Error-isolated: a case whose calculation fails is logged and counted and the sweep goes on; if a chunk's bulk
   write is refused, that chunk is written again row by row, each in its own savepoint, so one bad row costs one case.
@@ -88,24 +88,52 @@ def _sweep_rows(prison_code: str):
     return fact_rows().filter(prison_id=prison_code, case_information__isnull=False).order_by("prison_number")
 
 
-def _chunks(prison_code: str, chunk_size: int):
-    """The prison's prisoners (with case information) in chunks, by prison number (keyset, no OFFSET)."""
+def _chunk_ranges(prison_code: str, chunk_size: int):
+    """(first, last, count) prison numbers of each chunk of the prison's prisoners with case information: a light
+    keyset read of the numbers only (no OFFSET); each chunk's facts are read under its lock by ``sweep_chunk``."""
+    numbers = (
+        Prisoner.objects.filter(prison_id=prison_code, case_information__isnull=False)
+        .order_by("prison_number")
+        .values_list("prison_number", flat=True)
+    )
     last = ""
     while True:
-        rows = list(_sweep_rows(prison_code).filter(prison_number__gt=last)[:chunk_size])
-        if rows:
-            yield rows
-        if len(rows) < chunk_size:
+        page = list(numbers.filter(prison_number__gt=last)[:chunk_size])
+        if page:
+            yield page[0], page[-1], len(page)
+        if len(page) < chunk_size:
             return
-        last = rows[-1]["prison_number"]
+        last = page[-1]
 
 
-def sweep_chunk(rows: list[dict], *, today: dt.date, trigger: str = "sweep", now: dt.datetime | None = None):
-    """Recalculate one chunk (one prison's FACT_FIELDS rows, by prison number) and write only what changed."""
+def sweep_chunk(
+    code: str, between: tuple[str, str], *, today: dt.date, trigger: str = "sweep", now: dt.datetime | None = None
+):
+    """Recalculate one chunk (one prison's prisoners between two prison numbers) and write only what changed.
+
+    The chunk's prisoners are locked (in prison-number order, as ``recalculate`` locks one) from the read to the
+    write, so an on-change recalculation committed in between is never overwritten with a stale result: it waits
+    for the chunk, or the chunk waits for it and reads its facts afterwards.
+    """
     now = now or timezone.now()
     counts = ChunkCounts()
-    # A chunk is one prison's prisoners between two prison numbers: ranges, not long IN lists, in every query.
-    code, between = rows[0]["prison_id"], (rows[0]["prison_number"], rows[-1]["prison_number"])
+    with transaction.atomic():
+        Prisoner.objects.select_for_update().filter(prison_id=code, prison_number__range=between).order_by(
+            "prison_number"
+        ).values_list("pk", flat=True).last()
+        rows = list(_sweep_rows(code).filter(prison_number__range=between))
+        changes = _calculate_chunk(rows, code, between, today=today, now=now, counts=counts)
+        if changes:
+            written, failed = _write(changes, trigger=trigger, now=now)
+            counts.changed += written
+            counts.errors += failed
+            counts.computed -= failed
+    _after_chunk(changes, code, between, today=today)
+    return counts
+
+
+def _calculate_chunk(rows, code, between, *, today, now, counts) -> list:
+    # Ranges, not long IN lists, in every query.
     stored_rows = CalculatedHandover.objects.filter(prisoner__prison_id=code, prisoner__prison_number__range=between)
     existing = {r["prisoner_id"]: r for r in stored_rows.values("prisoner_id", *stored.COMPARED)}  # no instances
     changes = []  # (handover, before, after)
@@ -123,13 +151,7 @@ def sweep_chunk(rows: list[dict], *, today: dt.date, trigger: str = "sweep", now
         if stored.differs(before, after):
             handover = stored.apply(CalculatedHandover(prisoner_id=number), after, today=today, now=now)
             changes.append((handover, before, after))
-    if changes:
-        written, failed = _write(changes, trigger=trigger, now=now)
-        counts.changed += written
-        counts.errors += failed
-        counts.computed -= failed
-    _after_chunk(changes, code, between, today=today)
-    return counts
+    return changes
 
 
 def _write(changes, *, trigger: str, now: dt.datetime) -> tuple[int, int]:
@@ -205,9 +227,9 @@ def sweep(
         with tqdm(total=total, file=progress, disable=progress is None, unit="case") as bar:
             for code in codes:
                 bar.set_description_str(code)
-                for rows in _chunks(code, chunk_size):
-                    counts += sweep_chunk(rows, today=today, trigger=trigger, now=now)
-                    bar.update(len(rows))
+                for first, last, size in _chunk_ranges(code, chunk_size):
+                    counts += sweep_chunk(code, (first, last), today=today, trigger=trigger, now=now)
+                    bar.update(size)
         run.computed, run.changed, run.errors = counts.computed, counts.changed, counts.errors
         run.finished_at = timezone.now()
         run.save(update_fields=["computed", "changed", "errors", "finished_at"])
