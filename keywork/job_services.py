@@ -5,6 +5,7 @@ import datetime as dt
 
 from django.db import transaction
 from django.db.models import Count, Q, Sum
+from django.utils import timezone
 
 from cases.audit import audit_record
 from cases.models import Prison
@@ -71,27 +72,44 @@ def prison_snapshot_record(*, prison: Prison, day: dt.date) -> PrisonKeyworkDail
             "reception_to_session_days": figures.reception_to_session_days,
         },
     )
-    active_on_day = Q(allocations__allocated_at__date__lte=day) & (
-        Q(allocations__ended_at__isnull=True) | Q(allocations__ended_at__date__gt=day)
+    # Allocated by the end of the day and not ended by then: compared as times (not ``__date``, which SQLite works
+    # out row by row in Python).
+    day_end = timezone.make_aware(dt.datetime.combine(day + dt.timedelta(days=1), dt.time.min))
+    active_on_day = Q(allocations__allocated_at__lt=day_end) & (
+        Q(allocations__ended_at__isnull=True) | Q(allocations__ended_at__gte=day_end)
     )
     profiles = KeyWorkerProfile.objects.filter(prison=prison).annotate(n=Count("allocations", filter=active_on_day))
     by_worker = {
         (user_id, kind): n
         for user_id, kind, n in sessions.values_list("key_worker_id", "session_type").annotate(n=Count("pk"))
     }
+    # One row per key worker and day: the day's existing rows are replaced in one bulk update, the rest created in
+    # one insert (a fixed number of queries however many key workers the prison has).
+    existing = {row.key_worker_id: row for row in KeyworkerDailyStat.objects.filter(prison=prison, date=day)}
+    now = timezone.now()
+    created, updated = [], []
     for profile in profiles:
-        KeyworkerDailyStat.objects.update_or_create(
-            key_worker=profile,
-            date=day,
-            defaults={
-                "prison": prison,
-                "status": profile.status,
-                "allocated_count": profile.n,
-                "session_count": by_worker.get((profile.user_id, SessionType.SESSION), 0),
-                "entry_count": by_worker.get((profile.user_id, SessionType.ENTRY), 0),
-            },
-        )
+        values = {
+            "prison": prison,
+            "status": profile.status,
+            "allocated_count": profile.n,
+            "session_count": by_worker.get((profile.user_id, SessionType.SESSION), 0),
+            "entry_count": by_worker.get((profile.user_id, SessionType.ENTRY), 0),
+        }
+        row = existing.get(profile.pk)
+        if row is None:
+            created.append(KeyworkerDailyStat(key_worker=profile, date=day, **values))
+            continue
+        for name, value in values.items():
+            setattr(row, name, value)
+        row.created_at = now
+        updated.append(row)
+    KeyworkerDailyStat.objects.bulk_create(created)
+    KeyworkerDailyStat.objects.bulk_update(updated, [*WORKER_STAT_FIELDS, "created_at"])
     return stat
+
+
+WORKER_STAT_FIELDS = ("prison", "status", "allocated_count", "session_count", "entry_count")
 
 
 LATE_DAYS = 7

@@ -109,8 +109,8 @@ def quality_draw(request):
 @prison_page(perm="keywork.review_quality")
 @require_http_methods(["GET", "POST"])
 def quality_check(request):
-    """Rate one sampled entry: the one asked for, else the next one waiting. A sensitive note is shown: the reviewer
-    is OMU staff."""
+    """Rate one sampled entry: the one asked for, else the next one waiting. A sensitive note is shown only to a
+    reviewer who may read it (``keywork.read_session_note``: today every reviewer is OMU staff, so all may)."""
     entry = request.POST.get("entry") or request.GET.get("entry")
     check = quality_check_get(prison=request.prison, check_id=entry) if entry else None
     if check is None:
@@ -132,7 +132,12 @@ def quality_check(request):
     return render(
         request,
         "keywork/recording/quality_check.html",
-        {"prison": request.prison, "check": check, "form": form},
+        {
+            "prison": request.prison,
+            "check": check,
+            "form": form,
+            "note_visible": check is not None and request.user.has_perm("keywork.read_session_note", check.session),
+        },
     )
 
 

@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from cases.models import PomAllocation, Prison, Prisoner, Role
 from keywork.models import (
+    GoalProgress,
     KeyworkAllocation,
     KeyworkConfiguration,
     KeyworkSession,
@@ -134,6 +135,13 @@ class CaseKeyWork:
     closed_plans: list[ProgressionPlan]
 
 
+def note_readable(session: KeyworkSession, *, user, reads_sensitive: bool) -> bool:
+    """The ``keywork.read_session_note`` rule, with "may this user read the case's sensitive notes" worked out once
+    for a list of one case's sessions: a note that is not sensitive, or the reader is OMU staff, the case's POM or
+    the key worker who held the session."""
+    return not session.is_sensitive or reads_sensitive or session.key_worker_id == user.pk
+
+
 def case_key_work(*, prisoner: Prisoner, user) -> CaseKeyWork:
     """Everything key work holds on a case: the key worker, sessions (a sensitive note blanked unless the user may
     read it), POM–key worker contacts and progression plans with their goals and progress."""
@@ -143,7 +151,7 @@ def case_key_work(*, prisoner: Prisoner, user) -> CaseKeyWork:
     if session_count == SESSION_LIMIT:
         session_count = KeyworkSession.objects.filter(prisoner=prisoner).count()
     views = [
-        SessionView(session=s, note_visible=not s.is_sensitive or reads_sensitive or s.key_worker_id == user.pk)
+        SessionView(session=s, note_visible=note_readable(s, user=user, reads_sensitive=reads_sensitive))
         for s in sessions
     ]
     allocation = (
@@ -155,8 +163,22 @@ def case_key_work(*, prisoner: Prisoner, user) -> CaseKeyWork:
     plans = list(
         ProgressionPlan.objects.filter(prisoner=prisoner)
         .select_related("agreed_by_pom", "created_by")
-        .prefetch_related(Prefetch("goals", queryset=ProgressionGoal.objects.prefetch_related("progress")))
+        .prefetch_related(
+            Prefetch(
+                "goals",
+                queryset=ProgressionGoal.objects.prefetch_related(
+                    Prefetch("progress", queryset=GoalProgress.objects.select_related("session"))
+                ),
+            )
+        )
     )
+    # Progress noted in a sensitive session is as sensitive as the session's note.
+    for plan in plans:
+        for goal in plan.goals.all():
+            for progress in goal.progress.all():
+                progress.note_visible = progress.session is None or note_readable(
+                    progress.session, user=user, reads_sensitive=reads_sensitive
+                )
     active = next((p for p in plans if p.status == ProgressionPlan.Status.ACTIVE), None)
     return CaseKeyWork(
         key_worker_allocation=allocation,
@@ -246,6 +268,11 @@ def quality_check_get(*, prison: Prison, check_id) -> QualityCheck | None:
         .select_related("sample__key_worker", "session__prisoner", "session__key_worker", "reviewer")
         .first()
     )
+
+
+def quality_unrated_count(*, prison: Prison) -> int:
+    """Sampled entries at the prison not yet checked."""
+    return QualityCheck.objects.filter(sample__prison=prison, rated_at__isnull=True).count()
 
 
 def quality_check_next_unrated(*, prison: Prison, month: dt.date | None = None) -> QualityCheck | None:

@@ -102,6 +102,9 @@ def case_page(request, prison_number: str):
             "can_record_session": user.has_perm("keywork.record_session"),
             "can_record_contact": user.has_perm("keywork.record_pom_contact"),
             "can_manage_plan": user.has_perm("keywork.manage_progression_plan"),
+            "can_view_allocations": user.has_perm("keywork.view_allocations", request.prison),
+            "can_manage_key_workers": user.has_perm("keywork.manage_key_workers", request.prison),
+            "can_view_own_caseload": user.has_perm("keywork.view_own_caseload", request.prison),
         },
     )
 

@@ -7,48 +7,92 @@ from dateutil.relativedelta import relativedelta
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
-from django.urls import NoReverseMatch, reverse
+from django.template.defaultfilters import pluralize
+from django.urls import reverse
 from django.utils import timezone
 
 from cases.scoping import prison_page
 from keywork.charts import trend_chart
 from keywork.forms import ConfigurationForm, PeriodForm
 from keywork.kpi_selectors import key_worker_kpis, prison_kpi_report
-from keywork.selectors import configuration_for_prison
+from keywork.recording_selectors import caseload_for_key_worker, quality_unrated_count
+from keywork.selectors import configuration_for_prison, prisoner_allocation_list
 from keywork.services import configuration_update
 from omic.exports import csv_response
 
 
 @prison_page(perm="keywork.view_key_work")
 def keywork_home(request):
-    """The "Key work" navigation item: the key work pages this user's role opens, and the prison's standard."""
-    prison = request.prison
-    links = [
-        ("keywork_dashboard", "Key work dashboard", "Delivery against the model, by week and by key worker",
-         "keywork.view_dashboard"),
-        ("keywork_allocations", "Allocate key workers", "Who has a key worker, who does not, and who is not eligible",
+    """The "Key work" navigation item: each role's next actions first (a key worker: their prisoners; a head of OMU:
+    the settings, allocating, the dashboard and the quality checks), then the other key work pages they open."""
+    prison, user = request.prison, request.user
+    config = configuration_for_prison(prison=prison)
+    today = timezone.localdate()
+    caseload = None
+    if user.has_perm("keywork.view_own_caseload", prison):
+        caseload = caseload_for_key_worker(user=user, prison=prison, today=today)
+    steps = []
+    if user.has_perm("keywork.change_configuration", prison):
+        steps.append(
+            (
+                "keywork_configuration",
+                "Key work settings",
+                "Session frequency and length, caseloads and auto-allocation for this prison",
+                "",
+            )
+        )
+    if config.is_enabled and user.has_perm("keywork.allocate", prison):
+        waiting = prisoner_allocation_list(prison=prison, config=config, show="unallocated").count()
+        auto = config.allow_auto_allocation and user.has_perm("keywork.auto_allocate", prison)
+        steps.append(
+            (
+                "keywork_auto_allocation" if auto else "keywork_allocations",
+                "Auto-allocate key workers" if auto else "Allocate key workers",
+                f"{waiting} eligible prisoner{pluralize(waiting)} without a key worker",
+                "",
+            )
+        )
+    if user.has_perm("keywork.view_dashboard", prison):
+        steps.append(
+            (
+                "keywork_dashboard",
+                "Key work dashboard",
+                "Sessions held against the model, by week and by key worker",
+                "",
+            )
+        )
+    if user.has_perm("keywork.review_quality", prison):
+        unrated = quality_unrated_count(prison=prison)
+        steps.append(
+            (
+                "keywork_quality_list",
+                "Key work quality checks",
+                f"{unrated} sampled entr{pluralize(unrated, 'y,ies')} waiting to be checked",
+                "",
+            )
+        )
+    others = [
+        ("keywork_allocations", "Who has a key worker", "Who has one, who does not, and who is not eligible",
          "keywork.view_allocations"),
-        ("keywork_auto_allocation", "Auto-allocate key workers", "Propose key workers for everyone without one",
-         "keywork.auto_allocate"),
         ("keywork_key_workers", "Key workers", "Status, capacity and caseloads", "keywork.manage_key_workers"),
-        ("keywork_configuration", "Key work settings", "Frequency, session length and caseloads for this prison",
-         "keywork.change_configuration"),
-        ("keywork_my_prisoners", "My prisoners", "The prisoners you are key worker for, and who is due a session",
-         "keywork.view_key_work"),
     ]  # fmt: skip
-    pages = []
-    for name, label, hint, perm in links:
-        if not request.user.has_perm(perm, prison):
-            continue
-        try:
-            pages.append({"url": reverse(name, kwargs={"prison_code": prison.code}), "label": label, "hint": hint})
-        except NoReverseMatch:  # a page of the recording side that is not there yet
-            continue
+    done = {name for name, *_ in steps}
+    pages = [row for row in others if row[0] not in done and user.has_perm(row[3], prison)]
     return render(
         request,
         "keywork/home.html",
-        {"prison": prison, "pages": pages, "config": configuration_for_prison(prison=prison)},
+        {
+            "prison": prison,
+            "config": config,
+            "caseload": caseload,
+            "steps": [_link(prison, *row) for row in steps],
+            "pages": [_link(prison, *row) for row in pages],
+        },
     )
+
+
+def _link(prison, name: str, label: str, hint: str, _perm: str) -> dict:
+    return {"url": reverse(name, kwargs={"prison_code": prison.code}), "label": label, "hint": hint}
 
 
 def _period(request, today: dt.date):

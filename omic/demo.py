@@ -50,6 +50,7 @@ COUNTS = ("prisons", "prisoners", "determinate", "indeterminate", "recall", "rem
 COUNTS += ("without case information", "delivery units", "COMs", "POMs", "key workers", "demo users")
 COUNTS += ("stored handovers",)
 COUNTS += ("POM allocations",)
+COUNTS += ("key work allocations", "key work sessions")
 FUNCTIONS = ("is_reception", "is_training", "is_resettlement")
 
 
@@ -128,6 +129,9 @@ def demo_estate_delete() -> None:
 
     The prisons stay (other rows may point at them). Deleting does not write history rows either.
     """
+    from keywork.demo import demo_keywork_delete
+
+    demo_keywork_delete(prison_codes=DEMO_PRISON_CODES)
     prisoners = Prisoner.objects.filter(prison_id__in=DEMO_PRISON_CODES)
     numbers = prisoners.values("prison_number")
     # SIMPLE_HISTORY_ENABLED is simple-history's only switch: without it each delete writes a history row (2x slower).
@@ -178,6 +182,10 @@ def demo_estate_build(*, seed: int, today: dt.date, scale: float = 1.0, reset: b
         from allocation.demo import demo_allocations_make
 
         tally["POM allocations"] = demo_allocations_make(rng=rng, prison_codes=DEMO_PRISON_CODES, today=today)
+        bar.set_description_str("Key work")
+        from keywork.demo import demo_keywork_make
+
+        tally.update(demo_keywork_make(rng=rng, prison_codes=DEMO_PRISON_CODES, today=today))
         bar.set_description_str("Done")
     return DemoResult(seed=seed, logins=logins, counts={label: tally[label] for label in COUNTS}, kept_logins=kept)
 

@@ -1,5 +1,6 @@
 """``manage.py seed_demo``: a deterministic demo estate, the README's demo logins, idempotent, never in production."""
 
+import datetime as dt
 import io
 
 import pytest
@@ -8,6 +9,19 @@ from django.core.management import CommandError, call_command
 from django.utils import timezone
 
 from cases.models import CaseInformation, PomProfile, Prison, Prisoner, Sentence, StaffProfile
+from keywork.models import (
+    KeyworkAllocation,
+    KeyworkConfiguration,
+    KeyWorkerProfile,
+    KeyworkSession,
+    PomContact,
+    PrisonKeyworkDailyStat,
+    ProgressionPlan,
+    QualityCheck,
+)
+from keywork.recording_calculations import DueStatus, previous_month
+from keywork.recording_selectors import caseload_for_key_worker
+from keywork.selectors import key_worker_list_for_prison
 from tests.factories import PrisonerFactory, PrisonFactory, StaffProfileFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -176,3 +190,66 @@ def test_refuses_to_run_in_production(settings):
     with pytest.raises(CommandError, match="production"):
         seed()
     assert not Prisoner.objects.exists()
+
+
+def test_key_work(seeded):
+    """Each demo prison's standard and key workers, most eligible prisoners allocated within capacity, six weeks of
+    sessions and daily figures, contacts, plans, last month's quality sample; the keyworker login has work due."""
+    today = timezone.localdate()
+    configs = {c.prison_id: c for c in KeyworkConfiguration.objects.filter(prison_id__in=DEMO_PRISONS)}
+    assert set(configs) == set(DEMO_PRISONS)
+    assert all(c.is_enabled for c in configs.values())  # no men's open prison in the demo
+    assert configs["SKI"].frequency_weeks == 2
+    assert configs["SKI"].fortnightly_approval
+    user_model = get_user_model()
+    assert KeyWorkerProfile.objects.count() == user_model.objects.filter(groups__name="key_worker").count() == 150
+    assert KeyWorkerProfile.objects.filter(status="annual_leave", return_date__gt=today).exists()
+    for code in DEMO_PRISONS:
+        prison = Prison.objects.get(code=code)
+        for row in key_worker_list_for_prison(prison=prison):
+            assert row.allocated <= row.capacity, row
+            if row.status not in ("active", "annual_leave"):
+                assert row.allocated == 0
+        eligible = Prisoner.objects.filter(prison=prison).exclude(case_information__womens_complexity="high")
+        allocated = eligible.filter(keywork_allocations__ended_at__isnull=True).count()
+        assert allocated >= 0.75 * eligible.count(), code
+    active = KeyworkAllocation.objects.filter(ended_at__isnull=True)
+    assert not active.filter(prisoner__case_information__womens_complexity="high").exists()
+    assert KeyworkAllocation.objects.filter(ended_at__isnull=False, deallocation_reason="staff_change").exists()
+
+    sessions = KeyworkSession.objects.all()
+    assert not sessions.filter(session_date__gt=today).exists()
+    assert not sessions.filter(session_date__lt=today - dt.timedelta(days=42)).exists()
+    assert set(sessions.values_list("session_type", flat=True)) == {"session", "attempted", "entry"}
+    assert sessions.filter(is_sensitive=True).exists()
+    for session in sessions.select_related("prisoner")[:200]:
+        session.full_clean()
+    assert PomContact.objects.exists()
+    assert ProgressionPlan.objects.filter(goals__isnull=False).distinct().count() >= 2
+    days = PrisonKeyworkDailyStat.objects.filter(prison_id__in=DEMO_PRISONS)
+    assert days.count() == 42 * 3
+    assert days.filter(session_count__gt=0).exists()
+    checks = QualityCheck.objects.filter(sample__month=previous_month(today))
+    assert checks.filter(rated_at__isnull=False).exists()
+    assert checks.filter(rated_at__isnull=True).exists()
+
+    keyworker = user_model.objects.get(username="keyworker")
+    caseload = caseload_for_key_worker(user=keyworker, prison=Prison.objects.get(code="LEI"), today=today)
+    statuses = {row.due.status for row in caseload.rows}
+    assert {DueStatus.OVERDUE, DueStatus.DUE_THIS_WEEK, DueStatus.NOT_DUE} <= statuses
+    assert caseload.overdue
+    assert caseload.due_this_week
+
+
+def test_key_work_is_the_same_for_the_same_seed(seeded):
+    def key_work():
+        allocations = KeyworkAllocation.objects.order_by("prisoner_id", "allocated_at")
+        sessions = KeyworkSession.objects.order_by("prisoner_id", "session_date", "session_type", "notes")
+        return (
+            list(allocations.values_list("prisoner_id", "key_worker__user__username", "allocated_at", "ended_at")),
+            list(sessions.values_list("prisoner_id", "key_worker__username", "session_date", "session_type", "notes")),
+        )
+
+    first = key_work()
+    seed(reset=True)
+    assert key_work() == first
