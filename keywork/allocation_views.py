@@ -9,6 +9,7 @@ from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.urls import reverse
 
+from cases.params import positive_id
 from cases.scoping import prison_page
 from cases.selectors import prisoner_get_for_prison
 from keywork.forms import AllocateForm, DeallocateForm
@@ -122,8 +123,8 @@ def auto_allocation(request):
         placements = []
         for value in request.POST.getlist("placement"):
             number, _, user_id = value.partition(":")
-            if user_id.isdigit():
-                placements.append((number, int(user_id)))
+            if (key_worker := positive_id(user_id)) is not None:
+                placements.append((number, key_worker))
         if not placements:
             messages.error(request, "There was nothing to confirm")
             return redirect("keywork_auto_allocation", prison_code=prison.code)

@@ -142,8 +142,16 @@ class PeriodForm(forms.Form):
     start = forms.DateField(label="From", widget=DATE_WIDGET, error_messages={"invalid": "Enter a real start date"})
     end = forms.DateField(label="To", widget=DATE_WIDGET, error_messages={"invalid": "Enter a real end date"})
 
+    # Key work began long after 2000; far-off years would overflow the previous-period arithmetic.
+    EARLIEST, LATEST = dt.date(2000, 1, 1), dt.date(2099, 12, 31)
+
     def clean(self):
         data = super().clean()
+        start, end = data.get("start"), data.get("end")
+        for name, day in (("start", start), ("end", end)):
+            if day and not self.EARLIEST <= day <= self.LATEST:
+                self.add_error(name, "Enter a date between 1 January 2000 and 31 December 2099")
+                data[name] = None
         start, end = data.get("start"), data.get("end")
         if start and end:
             if end < start:

@@ -214,6 +214,9 @@ def auto_allocation_confirm(
     StaleProposal lists it and nothing is saved.
     """
     now = now or timezone.now()
+    # Two confirmations at once at one prison queue here, before any caseload is counted, so both cannot fill the
+    # same key worker past their maximum (D-14).
+    Prison.objects.select_for_update().filter(pk=prison.pk).exists()
     config = configuration_for_prison(prison=prison)
     problems = []
     if not (config.is_enabled and config.allow_auto_allocation):
@@ -247,8 +250,6 @@ def auto_allocation_confirm(
     if problems:
         raise StaleProposal(sorted(set(problems)))
     profiles = {user_id: _profile_for(prison=prison, user=rows[user_id].user) for user_id in {u for _, u in placements}}
-    # Lock the key workers' profiles so two confirmations at once cannot both fill the same caseload.
-    list(KeyWorkerProfile.objects.select_for_update().filter(pk__in=[p.pk for p in profiles.values()]))
     try:
         with transaction.atomic():
             created = KeyworkAllocation.objects.bulk_create(

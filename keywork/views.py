@@ -6,6 +6,7 @@ import datetime as dt
 from dateutil.relativedelta import relativedelta
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.http import HttpResponseBadRequest
 from django.shortcuts import redirect, render
 from django.template.defaultfilters import pluralize
 from django.urls import reverse
@@ -127,9 +128,11 @@ WEEK_COLUMNS = [
 def dashboard(request):
     today = timezone.localdate()
     form, start, end = _period(request, today)
+    export = request.GET.get("format")
+    if export in ("csv", "weeks") and form.is_bound and form.errors:  # never a file for a period that was refused
+        return HttpResponseBadRequest(" ".join(str(e) for errors in form.errors.values() for e in errors))
     report = prison_kpi_report(prison=request.prison, start=start, end=end, today=today)
     workers = key_worker_kpis(prison=request.prison, start=start, end=end, config=report.config)
-    export = request.GET.get("format")
     if export in ("csv", "weeks"):
         columns, rows, name = (
             (KEY_WORKER_COLUMNS, workers, "key-workers") if export == "csv" else (WEEK_COLUMNS, report.weeks, "weeks")
