@@ -28,6 +28,7 @@ def real_worker(settings):
     cache.clear()  # no stale "already queued" flags from an earlier run
     settings.CELERY_TASK_ALWAYS_EAGER = False
     app.conf.task_always_eager = False
+    app.control.purge()  # jobs other tests queued without a worker (their prisoners are gone) would only delay ours
     try:
         with start_worker(app, perform_ping_check=False, pool="solo", concurrency=1) as worker:
             yield worker

@@ -49,6 +49,7 @@ def test_a_real_worker_runs_a_job_from_the_broker(settings):
     cache.delete(HEARTBEAT_KEY)
     settings.CELERY_TASK_ALWAYS_EAGER = False
     app.conf.task_always_eager = False
+    app.control.purge()  # jobs other tests queued without a worker (their prisoners are gone) would only delay ours
     try:
         with start_worker(app, perform_ping_check=False, pool="solo", concurrency=1):
             result = worker_heartbeat.delay()
