@@ -25,6 +25,7 @@ from allocation.selectors import (
 )
 from allocation.services import add_co_worker, allocate, deallocate, override_needed, remove_co_worker
 from cases.models import PomProfile
+from cases.params import positive_ids
 from cases.scoping import prison_page
 
 MAIN_TIERS = ("A", "B", "C", "D")
@@ -104,7 +105,7 @@ def choose(request, prison_number: str):
 @prison_page(perm="allocation.allocate")
 def compare(request, prison_number: str):
     context = _case_context(request, prison_number)
-    ids = [int(v) for v in request.GET.getlist("pom") if v.isdigit()][: COMPARE_MAX + 1]
+    ids = positive_ids(request.GET.getlist("pom"))[: COMPARE_MAX + 1]
     error = ""
     if not ids:
         error = "Select at least one POM to compare"
@@ -170,7 +171,7 @@ def deallocate_case(request, prison_number: str):
     if request.method == "POST" and current is not None and form.is_valid():
         expected = form.cleaned_data["expected"]
         try:
-            if str(current.pk) != expected:
+            if current.pk != expected:
                 raise ValidationError("Someone else changed this case's allocation while you were working on it.")
             deallocate(current, actor=request.user)
         except ValidationError as error:

@@ -6,6 +6,25 @@ from cases.models import CaseInformation, PomAllocation
 
 OverrideReason = PomAllocation.OverrideReason
 NEEDS_DETAIL = (OverrideReason.SUITABILITY, OverrideReason.OTHER)
+STALE_PAGE = "This page is out of date: go back to the case and try again"
+
+
+def expected_allocation_field() -> forms.IntegerField:
+    """The hidden id of the primary allocation the user saw (blank for none), to catch someone else's change."""
+    return forms.IntegerField(
+        widget=forms.HiddenInput,
+        required=False,
+        min_value=1,
+        max_value=999_999_999,
+        error_messages={key: STALE_PAGE for key in ("invalid", "min_value", "max_value")},
+    )
+
+
+def expected_error_to_page(form: forms.Form) -> None:
+    """A hidden field's error has no field to show by: show it above the form instead (call from ``clean``)."""
+    errors = form._errors.pop("expected", None)
+    if errors:
+        form.add_error(None, errors)
 
 
 class AllocateForm(forms.Form):
@@ -31,7 +50,7 @@ class AllocateForm(forms.Form):
         max_length=2000,
         widget=forms.Textarea(attrs={"rows": 4}),
     )
-    expected = forms.CharField(widget=forms.HiddenInput, required=False)
+    expected = expected_allocation_field()
 
     def __init__(self, *args, override_needed: bool, **kwargs):
         super().__init__(*args, **kwargs)
@@ -42,6 +61,7 @@ class AllocateForm(forms.Form):
 
     def clean(self):
         data = super().clean()
+        expected_error_to_page(self)
         if self.override_needed:
             reason = data.get("override_reason")
             if not reason:
@@ -52,7 +72,12 @@ class AllocateForm(forms.Form):
 
 
 class DeallocateForm(forms.Form):
-    expected = forms.CharField(widget=forms.HiddenInput, required=False)
+    expected = expected_allocation_field()
+
+    def clean(self):
+        data = super().clean()
+        expected_error_to_page(self)
+        return data
 
 
 class CoWorkerForm(forms.Form):

@@ -24,6 +24,7 @@ from allocation.calculations import (
     workload_weights,
 )
 from cases.models import AuditEvent, PomAllocation, PomProfile, Prison, Prisoner, SentEmail
+from cases.params import positive_id
 from handover.selectors import effective_responsibility, override_active, responsibility_override_active
 from tiering.selectors import recommended_pom_type
 
@@ -256,10 +257,10 @@ def pom_suggestions(*, workloads: list[PomWorkload], recommendation: Recommendat
 
 
 def pom_get_for_prison(*, prison: Prison, pom_id) -> PomProfile:
-    try:
-        return PomProfile.objects.select_related("user").get(prison=prison, pk=int(pom_id))
-    except (PomProfile.DoesNotExist, TypeError, ValueError):
-        raise Http404("No such POM in this prison") from None
+    pom = PomProfile.objects.select_related("user").filter(prison=prison, pk=positive_id(pom_id)).first()
+    if pom is None:
+        raise Http404("No such POM in this prison")
+    return pom
 
 
 @dataclass(frozen=True)

@@ -17,6 +17,7 @@ from allocation.calculations import OMIC_ALLOCATION_LEGAL_STATUSES, RELEASED
 from allocation.selectors import case_for_recommendation, recommendation_for
 from cases.audit import audit_record
 from cases.models import PomAllocation, PomProfile, Prisoner
+from cases.params import positive_id
 
 Role = PomAllocation.Role
 EndTrigger = PomAllocation.EndTrigger
@@ -142,8 +143,9 @@ def allocate(
     current = _active(prisoner, Role.PRIMARY)
     if expected_primary is not UNCHECKED:
         expected_id = getattr(expected_primary, "pk", expected_primary)
-        if (current.pk if current else None) != (int(expected_id) if expected_id else None):
-            raise _conflict(prisoner, current)
+        wanted = None if expected_id in (None, "") else positive_id(expected_id)
+        if (expected_id not in (None, "") and wanted is None) or (current.pk if current else None) != wanted:
+            raise _conflict(prisoner, current)  # a garbled id can match no allocation: treat it as changed
     _check_pom(prisoner=prisoner, pom=pom)
     if current is not None and current.pom_id == pom.pk:
         raise ValidationError(f"{pom.user.get_full_name()} is already this case's POM")

@@ -14,8 +14,9 @@ from django.db.models import Exists, Max, OuterRef
 from django.http import Http404
 
 from allocation.calculations import CO_WORKING, RESPONSIBLE, ROLE_LABELS, SUPPORTING, pom_role_for
-from allocation.selectors import PomWorkload, pom_workload_list
+from allocation.selectors import PomWorkload, Recommendation, pom_workload_list, recommendation_for
 from cases.models import PomAllocation, PomProfile, Prison, Role
+from cases.params import positive_id
 from handover.selectors import Responsibility, override_active
 
 PAROLE_WINDOW_MONTHS = 10  # MPC "parole cases": a PED or TED within 10 months.
@@ -121,7 +122,8 @@ def pom_tabs(caseloads: list[PomCaseload]) -> dict[str, list[PomCaseload]]:
 
 def pom_caseload_get(*, prison: Prison, pom_id: int, today: dt.date) -> PomCaseload:
     """One POM at this prison with their caseload, or 404: a POM of another prison is not visible from here."""
-    rows = _caseloads(prison=prison, today=today, pom_ids=[pom_id])
+    pom_id = positive_id(pom_id)  # the URL's int converter takes any length of digits
+    rows = _caseloads(prison=prison, today=today, pom_ids=[pom_id]) if pom_id is not None else []
     if not rows:
         raise Http404("No such POM in this prison")
     return rows[0]
@@ -140,6 +142,7 @@ class PomCase:
     parole_date_kind: str
     responsibility: str = ""  # the stored value, or "Community" while overridden (D-06)
     responsibility_overridden: bool = False
+    recommendation: Recommendation | None = None  # set for bulk reallocation
 
     @property
     def prisoner(self):
@@ -180,6 +183,7 @@ def pom_case_list(*, pom: PomProfile) -> list[PomCase]:
         case_information = getattr(prisoner, "case_information", None)
         parole_date, parole_kind = _parole_date(getattr(prisoner, "sentence", None))
         overridden = allocation.responsibility_overridden
+        prisoner.responsibility_overridden = overridden  # what recommendation_for reads, without a query per case
         responsibility = Responsibility.COMMUNITY if overridden else getattr(handover, "responsibility", "")
         cases.append(
             PomCase(
@@ -213,8 +217,12 @@ def in_parole_window(case: PomCase, *, today: dt.date) -> bool:
 
 
 def primary_case_list_for_reallocation(*, pom: PomProfile) -> list[PomCase]:
-    """The cases a bulk reallocation can move: the POM's active primary cases."""
-    return [c for c in pom_case_list(pom=pom) if c.allocation.role == PomAllocation.Role.PRIMARY]
+    """The cases a bulk reallocation can move: the POM's active primary cases, each with its recommended POM type
+    (``recommendation_for``, the rule the case page uses) read from the same one query."""
+    cases = [c for c in pom_case_list(pom=pom) if c.allocation.role == PomAllocation.Role.PRIMARY]
+    for case in cases:
+        case.recommendation = recommendation_for(prisoner=case.prisoner)
+    return cases
 
 
 def pom_target_list(*, prison: Prison, source: PomProfile, today: dt.date) -> list[PomCaseload]:

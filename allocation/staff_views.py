@@ -13,7 +13,6 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
 from allocation import staff_rules  # noqa: F401  (registers the permissions below)
-from allocation.selectors import recommendation_for
 from allocation.services import override_needed
 from allocation.staff_forms import BulkCasesForm, BulkTargetForm, PomAddForm, PomEditForm
 from allocation.staff_selectors import (
@@ -199,7 +198,6 @@ def _cases_with_recommendation(pom, target) -> tuple[list, set[str]]:
     cases = primary_case_list_for_reallocation(pom=pom)
     mismatched = set()
     for case in cases:
-        case.recommendation = recommendation_for(prisoner=case.prisoner)
         case.mismatch = target is not None and override_needed(
             recommended_type=case.recommendation.pom_type, pom_type=target.pom.pom_type
         )

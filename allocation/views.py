@@ -27,6 +27,7 @@ from allocation.list_selectors import (
 )
 from allocation.selectors import case_get_for_allocation, pom_profile_choices
 from cases.models import CaseInformation, Prison
+from cases.params import positive_id
 from cases.scoping import prison_page
 from handover.selectors import responsibility_label
 from omic.exports import csv_response
@@ -98,8 +99,7 @@ def _list_page(request, which: str):
     tier = tier if tier in (*CaseInformation.Tier.values, "none") else ""
     sort = request.GET.get("sort", "")
     sort = sort if sort in SORTS[which] else next(iter(SORTS[which]))
-    pom_id = request.GET.get("pom", "")
-    pom_id = int(pom_id) if which == ALLOCATED and pom_id.isdigit() else None
+    pom_id = positive_id(request.GET.get("pom", "")) if which == ALLOCATED else None
     qs = allocation_list(prison=prison, which=which, search=search, tier=tier, pom_id=pom_id, sort=sort)
     if request.GET.get("format") == "csv":
         base = [("prison_number", lambda r: r["prisoner"].prison_number), ("name", lambda r: r["prisoner"].list_name)]

@@ -4,6 +4,7 @@ from urllib.parse import urlencode
 
 from django.core.paginator import Paginator
 from django.shortcuts import render
+from django.utils import timezone
 
 from cases.scoping import prison_page
 from cases.selectors import audit_event_list_for_prisoner, prisoner_get_for_prison, prisoner_list_for_prison
@@ -102,5 +103,6 @@ def prisoner_detail(request, prison_number: str):
             "sentence_dates": sentence_dates,
             "case_information": case_information,
             "history": audit_event_list_for_prisoner(prisoner=prisoner, limit=50),
+            "today": timezone.localdate(),  # for the handover panel (handover.templatetags)
         },
     )

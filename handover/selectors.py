@@ -34,6 +34,7 @@ from django.db.models import (
 )
 
 from cases.models import Alert, PomAllocation, PomProfile, Prison, Prisoner
+from cases.params import positive_id
 from handover.checklist import checklist_tasks, is_care_experienced_under_25
 from handover.models import (
     CalculatedHandover,
@@ -199,10 +200,10 @@ def pom_profile_list_for_filter(*, prison: Prison) -> list[PomProfile]:
 
 
 def pom_profile_get(*, prison: Prison, pom_id) -> PomProfile | None:
-    try:
-        return PomProfile.objects.select_related("user").filter(prison=prison, pk=int(pom_id)).first()
-    except (TypeError, ValueError):
+    pom_id = positive_id(pom_id)
+    if pom_id is None:
         return None
+    return PomProfile.objects.select_related("user").filter(prison=prison, pk=pom_id).first()
 
 
 # The prisoner's handover panel and checklist

@@ -54,11 +54,12 @@ def prison_switch(request):
 
 @prison_page(perm="cases.view_prison")
 def prison_home(request):
-    prison = request.prison
+    prison, today = request.prison, timezone.localdate()
     roles = user_roles(user=request.user)
     role = next(r for r in HOME_PRECEDENCE if r in roles)
     context = {
         "prison": prison,
+        "today": today,
         "role": role,
         "role_label": Role(role).label,
         "summary": prison_summary(prison=prison),
@@ -71,7 +72,7 @@ def prison_home(request):
                 "active_pom_count": sum(1 for p in poms if p.status == p.Status.ACTIVE),
                 "key_worker_count": key_worker_count_for_prison(prison=prison),
                 # POMs away or closed with cases, and POMs over the weighted load per FTE (POM_CAPACITY_PER_FTE).
-                "pom_attention": pom_attention_counts(prison=prison, today=timezone.localdate()),
+                "pom_attention": pom_attention_counts(prison=prison, today=today),
                 "capacity_per_fte": over_capacity_limit(),
             }
         )

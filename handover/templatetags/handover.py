@@ -8,7 +8,6 @@ Pages in the records layer (the prisoner page) load these tags, so the prisoner 
 import datetime as dt
 
 from django import template
-from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
@@ -48,10 +47,11 @@ def days_left(day: dt.date | None, today: dt.date):
 
 
 @register.inclusion_tag("handover/includes/handover_panel.html", takes_context=True)
-def handover_panel(context, prisoner):
-    """Who is responsible now and why, the two dates with the days left, the override and the checklist."""
+def handover_panel(context, prisoner, today: dt.date):
+    """Who is responsible now and why, the two dates with the days left, the override and the checklist.
+
+    ``today`` is the page's (the view computed it once): ``{% handover_panel prisoner today %}``."""
     request = context["request"]
-    today = timezone.localdate()
     panel = handover_panel_for_prisoner(prisoner=prisoner, today=today)
     user = request.user
     case_information = getattr(prisoner, "case_information", None)
@@ -69,11 +69,12 @@ def handover_panel(context, prisoner):
 
 
 @register.inclusion_tag("handover/includes/home_counts.html", takes_context=True)
-def handover_home_counts(context, mine: bool = True):
-    """The four handover list counts for a home page: the POM's own cases, or the whole prison for a manager."""
+def handover_home_counts(context, today: dt.date, mine: bool = True):
+    """The four handover list counts for a home page: the POM's own cases, or the whole prison for a manager.
+
+    ``today`` is the page's: ``{% handover_home_counts today mine=False %}``."""
     request = context["request"]
     prison = context["prison"]
-    today = timezone.localdate()
     scope = HandoverScope(prison=prison, user=request.user if mine else None)
     return {
         "prison": prison,

@@ -143,7 +143,7 @@ def _chunk(rows: list[tuple], *, today: dt.date, label: str, counts: dict) -> No
 def tier_recalculate_all(
     prison: Prison | None = None,
     *,
-    today: dt.date | None = None,
+    today: dt.date,
     actor_label: str = "tier_recalculate_all",
     chunk_size: int = CHUNK_SIZE,
     progress: Callable[[int], None] | None = None,
@@ -153,7 +153,6 @@ def tier_recalculate_all(
     Returns the counts: checked, changed, unchanged, kept_by_hand (a hand-entered tier newer than the inputs) and
     failed (stored inputs that no longer fit their model). ``progress(n)`` is called with each chunk's size.
     """
-    today = today or timezone.localdate()
     counts = {"checked": 0, "changed": 0, "unchanged": 0, "kept_by_hand": 0, "failed": 0}
     base = TierInputs.objects.order_by("prisoner_id")
     if prison is not None:

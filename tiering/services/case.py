@@ -92,15 +92,14 @@ def _calculated_record(*, prisoner: Prisoner, outcome: Outcome, today: dt.date, 
 
 @transaction.atomic
 def tier_recalculate(
-    prisoner: Prisoner, *, today: dt.date | None = None, actor=None, actor_label: str = "tier_recalculate"
+    prisoner: Prisoner, *, today: dt.date, actor=None, actor_label: str = "tier_recalculate"
 ) -> TierRecord | None:
     """Recalculate a case's tier from its stored inputs; write a new current record only when the result changed.
 
     Returns the current record afterwards (None when the case has neither inputs nor a record). A tier entered by hand
     after the inputs last changed stands. Raises ValidationError naming the field if the stored inputs no longer fit
-    their model. ``today`` defaults to the local date (pass it from the view, task or command).
+    their model. ``today`` comes from the edge (the view, task or command).
     """
-    today = today or timezone.localdate()
     _lock(prisoner)
     inputs = TierInputs.objects.filter(prisoner=prisoner).first()
     current = TierRecord.objects.filter(prisoner=prisoner, current=True).first()
@@ -124,7 +123,7 @@ def tier_inputs_update(
     source: str,
     actor=None,
     *,
-    today: dt.date | None = None,
+    today: dt.date,
     actor_label: str = "",
     model: str | None = None,
 ) -> TierRecord | None:
@@ -164,12 +163,9 @@ def tier_inputs_update(
 
 
 @transaction.atomic
-def tier_set_by_hand(
-    prisoner: Prisoner, tier: str, reason: str, actor=None, *, today: dt.date | None = None
-) -> TierRecord:
+def tier_set_by_hand(prisoner: Prisoner, tier: str, reason: str, actor=None, *, today: dt.date) -> TierRecord:
     """Enter a case's tier by hand, with the reason (D-10: when the inputs are not known). It stays the current tier
     until new inputs arrive. Raises ValidationError naming the field (tier, reason)."""
-    today = today or timezone.localdate()
     errors = {}
     if tier not in TIER_LETTERS:
         errors["tier"] = "Select a tier from A to G"
