@@ -16,6 +16,7 @@ from django.db import transaction
 from django.db.models.signals import post_init, post_save
 
 from cases.models import CaseInformation, Prisoner, Sentence
+from handover.facts import CASE_FIELDS, PRISONER_FIELDS, SENTENCE_FIELDS
 
 logger = logging.getLogger(__name__)
 
@@ -23,20 +24,18 @@ QUEUED_KEY = "handover:recalculation-queued:{}"
 QUEUED_SECONDS = 10 * 60
 _MISSING = object()
 
+
+def _own_columns(fields) -> tuple:
+    """The columns a model row holds itself among the facts' fields (a lookup through a relation, ``a__b``, is
+    watched as its foreign key ``a_id``), so the signals watch exactly what the engine reads."""
+    return tuple(dict.fromkeys(name if "__" not in name else name.split("__")[0] + "_id" for name in fields))
+
+
+# Derived from handover.facts, never listed twice: a field the engine starts reading is watched at once.
 WATCHED = {
-    Prisoner: (
-        "prison_id",
-        "date_of_birth",
-        "legal_status",
-        "imprisonment_status",
-        "prison_arrival_date",
-        "security_category",
-        "category_approved_date",
-    ),
-    Sentence: tuple(
-        f.attname for f in Sentence._meta.concrete_fields if f.attname not in ("id", "prisoner_id", "updated_at")
-    ),
-    CaseInformation: ("mappa_level", "enhanced_resourcing", "local_delivery_unit_id", "com_id"),
+    Prisoner: tuple(name for name in _own_columns(PRISONER_FIELDS) if name != "prison_number"),
+    Sentence: _own_columns(SENTENCE_FIELDS),
+    CaseInformation: tuple(name for name in _own_columns(CASE_FIELDS) if name != "prisoner_id"),
 }
 TRIGGERS = {Prisoner: "prisoner", Sentence: "sentence", CaseInformation: "case information"}
 

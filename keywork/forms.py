@@ -6,6 +6,7 @@ from django import forms
 
 from keywork.models import DeallocationReason, KeyworkConfiguration, KeyWorkerStatus
 from keywork.models.allocations import CHOSEN_REASONS
+from keywork.services import CONFIG_FIELDS
 
 DATE_WIDGET = forms.DateInput(attrs={"type": "date", "class": "govuk-input--width-10"}, format="%Y-%m-%d")
 NUMBER = {"class": "govuk-input--width-3", "inputmode": "numeric"}
@@ -14,15 +15,7 @@ NUMBER = {"class": "govuk-input--width-3", "inputmode": "numeric"}
 class ConfigurationForm(forms.ModelForm):
     class Meta:
         model = KeyworkConfiguration
-        fields = [
-            "is_enabled",
-            "allow_auto_allocation",
-            "frequency_weeks",
-            "session_minutes",
-            "target_caseload",
-            "maximum_caseload",
-            "fortnightly_approval",
-        ]
+        fields = list(CONFIG_FIELDS)  # the fields the service saves and audits, listed once
         labels = {
             "is_enabled": "Key work is delivered at this prison",
             "allow_auto_allocation": "Allow auto-allocation of key workers",

@@ -1,45 +1,17 @@
 """Many people allocate the same case at the same moment (PostgreSQL, real transactions, one thread each):
 exactly one allocation is saved and everyone else is told that someone else allocated the case."""
 
-import threading
-
 import pytest
-from django.db import connection
 from django.utils import timezone
 
 from allocation.services import AllocationConflict, add_co_worker, allocate
 from cases.models import PomAllocation
 from tests.allocation.conftest import make_pom
+from tests.concurrency import race
 from tests.factories.allocation import ready_case
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 THREADS = 8
-
-
-def _race(target, count):
-    barrier = threading.Barrier(count)
-    outcomes = []
-    lock = threading.Lock()
-
-    def run(i):
-        try:
-            barrier.wait(timeout=30)
-            result = target(i)
-        except AllocationConflict as error:
-            result = error
-        except Exception as error:  # noqa: BLE001 - an unexpected error fails the test below, with its text
-            result = RuntimeError(repr(error))
-        finally:
-            connection.close()
-        with lock:
-            outcomes.append(result)
-
-    threads = [threading.Thread(target=run, args=(i,)) for i in range(count)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(timeout=60)
-    return outcomes
 
 
 def test_exactly_one_of_many_simultaneous_allocations_succeeds(prison, homd_user):
@@ -47,8 +19,10 @@ def test_exactly_one_of_many_simultaneous_allocations_succeeds(prison, homd_user
     poms = [make_pom(prison, username=f"race{i}", first="Pom", last=f"Racer{i}") for i in range(THREADS)]
     today = timezone.localdate()
 
-    outcomes = _race(
-        lambda i: allocate(prisoner, poms[i], actor=homd_user, today=today, expected_primary=None), THREADS
+    outcomes = race(
+        lambda i: allocate(prisoner, poms[i], actor=homd_user, today=today, expected_primary=None),
+        THREADS,
+        expected=(AllocationConflict,),
     )
 
     unexpected = [o for o in outcomes if isinstance(o, RuntimeError)]
@@ -68,7 +42,9 @@ def test_simultaneous_co_workers_one_wins(prison, homd_user):
     poms = [make_pom(prison, username=f"co{i}", first="Co", last=f"Worker{i}") for i in range(THREADS + 1)]
     allocate(prisoner, poms[-1], actor=homd_user, today=timezone.localdate())
 
-    outcomes = _race(lambda i: add_co_worker(prisoner, poms[i], actor=homd_user), THREADS)
+    outcomes = race(
+        lambda i: add_co_worker(prisoner, poms[i], actor=homd_user), THREADS, expected=(AllocationConflict,)
+    )
 
     assert sum(isinstance(o, PomAllocation) for o in outcomes) == 1
     assert sum(isinstance(o, AllocationConflict) for o in outcomes) == THREADS - 1
