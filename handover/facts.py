@@ -11,13 +11,23 @@ Readings (HANDOVER-CLI.md, DECISIONS.md D-19, manage-pom-cases-reference.md 3.4)
   date of birth is.
 - Prison arrival date: the later of the sentence start and the arrival in this prison.
 - Welsh offender: the delivery unit's country is Wales (unknown without a delivery unit).
-- Not modelled yet (issue #6): the target hearing date, the latest parole outcome and early allocation. They come
-  from ``parole_and_early_allocation`` (the one hook to fill in), which says "not known" / False for now.
+- Target hearing date: that of the latest parole review (by THD, falling back to the custody report due date) for
+  this sentence (on or after the sentence start).
+- Latest parole outcome: the latest *completed* review for this sentence (``ParoleReview.completed``): "release"
+  when its outcome starts "Release", else "not_release"; not known (None) when no review is completed.
+- Early allocation: the latest assessment made on or after the sentence start qualifies
+  (``EarlyAllocation.qualifies``: made in the 18-month window, and eligible or the community said yes), and the
+  licence expiry date is not in the past.
+These three are subquery annotations on the same single query (``PAROLE_AND_EARLY_ALLOCATION``), so the sweep reads
+a chunk of cases in one query however many reviews and assessments there are.
 """
 
 import datetime as dt
 
-from cases.models import Prisoner, Sentence
+from django.db.models import BooleanField, Case, CharField, OuterRef, Q, Subquery, Value, When
+from django.db.models.functions import Coalesce
+
+from cases.models import EarlyAllocation, ParoleReview, Prisoner, Sentence
 from handover.calculations.explain import facts_to_json
 from handover.calculations.types import HandoverFacts
 
@@ -53,9 +63,50 @@ ENGINE_ESTATES = {"mens_closed", "mens_open", "womens"}  # a youth estate is non
 __all__ = ["fact_row", "fact_rows", "facts_for", "facts_from_row", "facts_to_json", "has_case_information"]
 
 
+def _parole_reviews_for_this_sentence():
+    return (
+        ParoleReview.objects.filter(prisoner=OuterRef("pk"))
+        .annotate(sortable_date=Coalesce("target_hearing_date", "custody_report_due"))
+        .filter(sortable_date__gte=OuterRef("sentence__sentence_start_date"))
+        .order_by("-sortable_date", "-id")
+    )
+
+
+_COMPLETED = Q(hearing_outcome_received_on__isnull=False) | ~(
+    Q(hearing_outcome="") | Q(hearing_outcome__iexact="not applicable") | Q(hearing_outcome__iexact="not specified")
+)
+_QUALIFIES = Q(created_within_referral_window=True) & (
+    Q(outcome=EarlyAllocation.Outcome.ELIGIBLE) | Q(community_decision=True)
+)
+PAROLE_AND_EARLY_ALLOCATION = {
+    "parole_target_hearing_date": Subquery(_parole_reviews_for_this_sentence().values("target_hearing_date")[:1]),
+    "parole_latest_outcome": Subquery(
+        _parole_reviews_for_this_sentence()
+        .filter(_COMPLETED)
+        .annotate(
+            result=Case(
+                When(hearing_outcome__istartswith="release", then=Value("release")),
+                default=Value("not_release"),
+                output_field=CharField(),
+            )
+        )
+        .values("result")[:1]
+    ),
+    "early_allocation_qualifies": Subquery(
+        EarlyAllocation.objects.filter(
+            prisoner=OuterRef("pk"), created_at__date__gte=OuterRef("sentence__sentence_start_date")
+        )
+        .order_by("-created_at", "-id")
+        .annotate(result=Case(When(_QUALIFIES, then=Value(True)), default=Value(False), output_field=BooleanField()))
+        .values("result")[:1]
+    ),
+}
+
+
 def fact_rows():
-    """Every prisoner as a flat ``values()`` row of FACT_FIELDS (one query however many rows)."""
-    return Prisoner.objects.values(*FACT_FIELDS)
+    """Every prisoner as a flat ``values()`` row of FACT_FIELDS and the parole and early allocation facts (one query
+    however many rows)."""
+    return Prisoner.objects.annotate(**PAROLE_AND_EARLY_ALLOCATION).values(*FACT_FIELDS, *PAROLE_AND_EARLY_ALLOCATION)
 
 
 def fact_row(prison_number: str) -> dict | None:
@@ -68,12 +119,14 @@ def has_case_information(row: dict) -> bool:
 
 
 def parole_and_early_allocation(row: dict, as_of: dt.date) -> dict:
-    """THE HOOK for issue #6: target hearing date, latest parole outcome and early allocation are not modelled yet.
-
-    Fill this in (reading the parole reviews and early allocation rows for ``row["prison_number"]``) and every
-    recalculation, the sweep and the preview use it. Until then: not known, not known, and no early allocation.
-    """
-    return {"target_hearing_date": None, "latest_parole_outcome": None, "early_allocation": False}
+    """The target hearing date, latest parole outcome and early allocation, from the row's annotations."""
+    licence_expiry = _effective(row, "licence_expiry_date")
+    early = bool(row.get("early_allocation_qualifies")) and (licence_expiry is None or licence_expiry >= as_of)
+    return {
+        "target_hearing_date": row.get("parole_target_hearing_date"),
+        "latest_parole_outcome": row.get("parole_latest_outcome"),
+        "early_allocation": early,
+    }
 
 
 def _effective(row: dict, name: str):

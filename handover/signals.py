@@ -1,6 +1,8 @@
 """On-change recalculation: after the commit of a relevant change, queue a recalculation of that prisoner.
 
-Watched: a sentence, a case information row, or a prisoner (a prison move or anything else the engine reads).
+Watched: a sentence, a case information row, or a prisoner (a prison move or anything else the engine reads); and any
+save or delete of a parole review or an early allocation assessment (they feed the target hearing date, the latest
+parole outcome and early allocation).
 Each watched instance remembers the watched values it was loaded with (``post_init``); a save that changes none of
 them queues nothing. A change queues ``handover.recalculate`` once the transaction commits (never on a rollback).
 While one is queued and not yet started, further changes to the same prisoner do not queue another (a cache flag the
@@ -13,9 +15,9 @@ from functools import partial
 
 from django.core.cache import cache
 from django.db import transaction
-from django.db.models.signals import post_init, post_save
+from django.db.models.signals import post_delete, post_init, post_save
 
-from cases.models import CaseInformation, Prisoner, Sentence
+from cases.models import CaseInformation, EarlyAllocation, ParoleReview, Prisoner, Sentence
 from handover.facts import CASE_FIELDS, PRISONER_FIELDS, SENTENCE_FIELDS
 
 logger = logging.getLogger(__name__)
@@ -38,6 +40,7 @@ WATCHED = {
     CaseInformation: tuple(name for name in _own_columns(CASE_FIELDS) if name != "prisoner_id"),
 }
 TRIGGERS = {Prisoner: "prisoner", Sentence: "sentence", CaseInformation: "case information"}
+CASEWORK_TRIGGERS = {ParoleReview: "parole review", EarlyAllocation: "early allocation"}
 
 
 def _snapshot(instance) -> tuple:
@@ -58,6 +61,13 @@ def changed(sender, instance, created: bool = False, raw: bool = False, **kwargs
     instance._handover_snapshot = now
     number = instance.pk if sender is Prisoner else instance.prisoner_id
     transaction.on_commit(partial(recalculation_queue, number, TRIGGERS[sender]), robust=True)
+
+
+def casework_changed(sender, instance, raw: bool = False, **kwargs) -> None:
+    """Any save or delete of a parole review or early allocation assessment recalculates the case after the commit."""
+    if raw:
+        return
+    transaction.on_commit(partial(recalculation_queue, instance.prisoner_id, CASEWORK_TRIGGERS[sender]), robust=True)
 
 
 def recalculation_queue(prison_number: str, trigger: str) -> None:
@@ -81,3 +91,6 @@ def connect() -> None:
     for model in WATCHED:
         post_init.connect(remember, sender=model, dispatch_uid=f"handover-remember-{model.__name__}")
         post_save.connect(changed, sender=model, dispatch_uid=f"handover-changed-{model.__name__}")
+    for model in CASEWORK_TRIGGERS:
+        post_save.connect(casework_changed, sender=model, dispatch_uid=f"handover-casework-saved-{model.__name__}")
+        post_delete.connect(casework_changed, sender=model, dispatch_uid=f"handover-casework-deleted-{model.__name__}")

@@ -29,5 +29,9 @@ urlpatterns = [
     path("", include("tiering.urls")),
     path("", include("allocation.urls")),
     path("", include("keywork.urls")),
+    path("", include("casework.urls")),
+    path("", include("dashboards.urls")),
+    path("", include("oversight.urls")),
+    path("api/", include("api.urls")),
     path("admin/", admin.site.urls),
 ]

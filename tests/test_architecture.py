@@ -1,8 +1,8 @@
 """The architecture stays easy to see: three layers, imports only go downward, and no import circles.
 
 records  : cases (models, selectors, services) and the shared utilities in omic (env, celery, exports, services)
-engines  : handover, tiering, keywork
-pages    : omic views, urls, navigation, context processors, health; allocation; later the API and dashboards
+engines  : handover, tiering, keywork, casework
+pages    : omic views, urls, navigation, context processors, health; allocation; dashboards; oversight; integration; api
 """
 
 import ast
@@ -11,9 +11,21 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
-APPS = ("omic", "cases", "handover", "tiering", "keywork", "allocation")
+APPS = (
+    "omic",
+    "cases",
+    "handover",
+    "tiering",
+    "keywork",
+    "casework",
+    "allocation",
+    "dashboards",
+    "oversight",
+    "integration",
+    "api",
+)
 SHARED_UTILITIES = {"omic", "omic.env", "omic.celery", "omic.exports", "omic.services", "omic.tasks", "omic.schedules"}
-ENGINES = ("handover", "tiering", "keywork")
+ENGINES = ("handover", "tiering", "keywork", "casework")
 
 
 def _modules() -> dict[str, Path]:

@@ -2,6 +2,7 @@
 
 from cases.models.allocations import PomAllocation
 from cases.models.audit import AuditEvent
+from cases.models.casework import EarlyAllocation, ParoleReview
 from cases.models.notices import Alert, SentEmail
 from cases.models.prisoners import CaseInformation, Prisoner, Sentence
 from cases.models.prisons import LocalDeliveryUnit, Prison
@@ -14,9 +15,11 @@ __all__ = [
     "AuditEvent",
     "CaseInformation",
     "CommunityOffenderManager",
+    "EarlyAllocation",
     "LocalDeliveryUnit",
     "PomProfile",
     "Prison",
+    "ParoleReview",
     "Prisoner",
     "Role",
     "Sentence",

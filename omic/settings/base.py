@@ -43,6 +43,8 @@ INSTALLED_APPS = [
     "django.forms",
     "rules.apps.AutodiscoverRulesConfig",
     "rest_framework",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
     "django_celery_beat",
     "simple_history",
     "omic",
@@ -51,6 +53,11 @@ INSTALLED_APPS = [
     "tiering",
     "keywork",
     "allocation",
+    "casework",
+    "dashboards",
+    "oversight",
+    "integration",
+    "api",
 ]
 
 MIDDLEWARE = [

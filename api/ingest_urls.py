@@ -1,0 +1,3 @@
+"""API operations: ingest."""
+
+urlpatterns: list = []

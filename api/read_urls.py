@@ -1,0 +1,3 @@
+"""API operations: read."""
+
+urlpatterns: list = []

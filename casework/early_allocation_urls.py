@@ -1,0 +1,3 @@
+"""Casework pages: early_allocation."""
+
+urlpatterns: list = []

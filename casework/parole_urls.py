@@ -1,0 +1,3 @@
+"""Casework pages: parole."""
+
+urlpatterns: list = []

@@ -1,0 +1,3 @@
+"""Casework pages: task."""
+
+urlpatterns: list = []

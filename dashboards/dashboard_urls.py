@@ -1,0 +1,3 @@
+"""Dashboard pages: dashboard."""
+
+urlpatterns: list = []

@@ -1,0 +1,3 @@
+"""Management oversight pages, under /prisons/<prison:prison_code>/oversight/."""
+
+urlpatterns: list = []
