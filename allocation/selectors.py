@@ -25,6 +25,7 @@ from allocation.calculations import (
 )
 from cases.models import AuditEvent, PomAllocation, PomProfile, Prison, Prisoner, SentEmail
 from cases.params import positive_id
+from casework.early_allocation_selectors import early_allocation_timeline_entry
 from handover.selectors import effective_responsibility, override_active, responsibility_override_active
 from tiering.selectors import recommended_pom_type
 
@@ -311,6 +312,10 @@ def _allocation_entries(allocations: list[PomAllocation]) -> list[TimelineEntry]
 
 def _event_entry(event: AuditEvent) -> TimelineEntry | None:
     after = event.after or {}
+    if event.object_type == "cases.EarlyAllocation":  # assessments, referrals, approvals, community decisions
+        early = early_allocation_timeline_entry(event)
+        if early is not None:
+            return TimelineEntry(event.created_at, "early_allocation", early[0], early[1], event.actor_label)
     if event.object_type == "cases.CaseInformation" and "tier" in after:
         before = (event.before or {}).get("tier") or "none"
         return TimelineEntry(

@@ -4,3 +4,8 @@ from django.apps import AppConfig
 class CaseworkConfig(AppConfig):
     name = "casework"
     verbose_name = "Casework"
+
+    def ready(self):
+        from casework import signals
+
+        signals.connect()

@@ -7,6 +7,8 @@ Early allocation assessments and parole reviews are records the handover engine 
 from django.conf import settings
 from django.db import models
 
+from casework.calculations.tasks import TIMESCALE_KEYS, TIMESCALE_LABELS
+
 
 class TaskKind(models.TextChoices):
     """The kinds of task the task engine derives (DECISIONS.md D-12; omic-requirements.md 2.6, 2.7, 2.12, 2.13)."""
@@ -85,6 +87,40 @@ class CaseTask(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} for {self.prisoner_id} by {self.due_date}"
+
+
+class TimescaleUnit(models.TextChoices):
+    HOURS = "hours", "hours"
+    DAYS = "days", "days"
+    WEEKS = "weeks", "weeks"
+    MONTHS = "months", "months"
+    YEARS = "years", "years"
+
+
+class TaskTimescale(models.Model):
+    """A service admin's change to one task timescale (DECISIONS.md D-12). A timescale with no row has its D-12
+    default (``casework.calculations.tasks.Timescales``); changing one recomputes every case's open tasks."""
+
+    Unit = TimescaleUnit
+
+    key = models.CharField(max_length=40, primary_key=True, choices=[(k, TIMESCALE_LABELS[k]) for k in TIMESCALE_KEYS])
+    amount = models.PositiveSmallIntegerField()
+    unit = models.CharField(max_length=6, choices=TimescaleUnit.choices)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["key"]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(key__in=TIMESCALE_KEYS), name="task_timescale_key_valid"),
+            models.CheckConstraint(condition=models.Q(amount__gte=1), name="task_timescale_amount_positive"),
+            models.CheckConstraint(condition=models.Q(unit__in=TimescaleUnit.values), name="task_timescale_unit_valid"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.key}: {self.amount} {self.unit}"
 
 
 class RecallPlacement(models.TextChoices):

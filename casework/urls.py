@@ -8,5 +8,6 @@ from django.urls import include, path
 urlpatterns = [
     path("", include("casework.early_allocation_urls")),
     path("", include("casework.parole_urls")),
+    path("", include("casework.recall_urls")),
     path("", include("casework.task_urls")),
 ]

@@ -53,6 +53,12 @@ class Prisoner(models.Model):
     security_category = models.CharField(max_length=1, choices=SecurityCategory.choices, blank=True)
     category_approved_date = models.DateField("security category approved on", null=True, blank=True)
     care_experienced = models.BooleanField(default=False)
+    youth_transfer_on = models.DateField(
+        "arrived from the youth estate on",
+        null=True,
+        blank=True,
+        help_text="The day the young person arrived from an under-18 establishment (youth-to-adult transition).",
+    )
     updated_at = models.DateTimeField(auto_now=True)
 
     history = HistoricalRecords()
@@ -256,6 +262,9 @@ class CaseInformation(models.Model):
     )
     womens_complexity = models.CharField(
         "women's complexity of need", max_length=6, choices=Complexity.choices, blank=True
+    )
+    com_allocated_on = models.DateField(
+        "COM allocated on", null=True, blank=True, help_text="The day the COM was allocated (handover meeting, D-07)."
     )
     updated_at = models.DateTimeField(auto_now=True)
 

@@ -1,0 +1,1 @@
+"""Pure casework calculations: no ORM, no clock ("today" is passed in). One module per area."""
