@@ -1,13 +1,12 @@
-"""Prisoner search and the prisoner's record in this prison."""
+"""The list of prisoners in this prison. The prisoner's own page is the profile in ``dashboards.profile_views``."""
 
 from urllib.parse import urlencode
 
 from django.core.paginator import Paginator
 from django.shortcuts import render
-from django.utils import timezone
 
 from cases.scoping import prison_page
-from cases.selectors import audit_event_list_for_prisoner, prisoner_get_for_prison, prisoner_list_for_prison
+from cases.selectors import prisoner_list_for_prison
 from omic.exports import csv_response
 
 PAGE_SIZE = 50
@@ -65,44 +64,5 @@ def prisoner_list(request):
             "sort_links": sort_links,
             "query": urlencode({**params, "sort": sort}) + "&",
             "csv_url": "?" + urlencode({**params, "sort": sort, "format": "csv"}),
-        },
-    )
-
-
-@prison_page(perm="cases.view_prisoner")
-def prisoner_detail(request, prison_number: str):
-    prisoner = prisoner_get_for_prison(prison=request.prison, prison_number=prison_number)
-    sentence = getattr(prisoner, "sentence", None)
-    case_information = getattr(prisoner, "case_information", None)
-    sentence_dates = []
-    if sentence is not None:
-        for field in (
-            "sentence_start_date",
-            "conditional_release_date",
-            "automatic_release_date",
-            "parole_eligibility_date",
-            "tariff_expiry_date",
-            "home_detention_curfew_eligibility_date",
-            "home_detention_curfew_actual_date",
-            "post_recall_release_date",
-            "release_date",
-            "licence_expiry_date",
-            "sentence_expiry_date",
-        ):
-            value = sentence.effective(field)
-            overridden = field in sentence.OVERRIDABLE and getattr(sentence, f"{field}_override") is not None
-            label = sentence._meta.get_field(field).verbose_name
-            sentence_dates.append({"label": label[:1].upper() + label[1:], "value": value, "overridden": overridden})
-    return render(
-        request,
-        "cases/prisoner_detail.html",
-        {
-            "prison": request.prison,
-            "prisoner": prisoner,
-            "sentence": sentence,
-            "sentence_dates": sentence_dates,
-            "case_information": case_information,
-            "history": audit_event_list_for_prisoner(prisoner=prisoner, limit=50),
-            "today": timezone.localdate(),  # for the handover panel (handover.templatetags)
         },
     )

@@ -164,8 +164,8 @@ def test_manage_this_case_offers_choosing_a_pom_when_there_is_none(client, homd_
 def test_the_prisoner_page_costs_the_same_queries_with_or_without_people_on_the_case(
     client, homd_user, prison, django_assert_num_queries
 ):
-    """Session, user, prisons, roles, the prisoner, the case history, the handover panel's three, the people on the
-    case (POM allocations, key worker) and the session save: the same with nobody or everybody on the case."""
+    """The prisoner page is the full profile (dashboards.profile_views, its own tests pin each section's queries):
+    the same count with nobody or everybody on the case."""
     from tests.factories import PomProfileFactory
     from tests.factories.allocation import PomAllocationFactory
 
@@ -181,4 +181,4 @@ def test_the_prisoner_page_costs_the_same_queries_with_or_without_people_on_the_
         client.get(url)
 
 
-DETAIL_QUERIES = 16
+DETAIL_QUERIES = 28  # dashboards.profile_views; see tests/dashboards/test_profile.py
