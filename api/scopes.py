@@ -17,3 +17,11 @@ SCOPES = {
     WRITE_PROBATION: "Write probation data",
     MANAGE_WEBHOOKS: "Manage webhooks",
 }
+
+# Added with the read API: a subject access request returns everything held about a person, so it has its own scope.
+READ_SUBJECT_ACCESS = "read_subject_access"
+SCOPES[READ_SUBJECT_ACCESS] = "Read everything held about a person (subject access requests)"
+
+# What a signed-in member of staff may read through the API with their browser session (DECISIONS.md D-17): the
+# same prisons as their pages, read-only, no sensitive notes and no subject access requests.
+STAFF_SESSION_SCOPES = frozenset({READ_ALLOCATIONS, READ_HANDOVERS, READ_CASE_NOTES})

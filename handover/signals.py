@@ -16,11 +16,34 @@ from functools import partial
 from django.core.cache import cache
 from django.db import transaction
 from django.db.models.signals import post_delete, post_init, post_save
+from django.dispatch import Signal
 
 from cases.models import CaseInformation, EarlyAllocation, ParoleReview, Prisoner, Sentence
 from handover.facts import CASE_FIELDS, PRISONER_FIELDS, SENTENCE_FIELDS
 
 logger = logging.getLogger(__name__)
+
+# Sent inside the transaction that stores new handover dates (a recalculation or the sweep), so a listener's writes
+# (integration's webhook outbox) commit or roll back with them. ``changes``: a list of dicts, one per case whose
+# handover start date or handover date changed: prison_number, handover_start_date, handover_date, responsibility,
+# and before (the previous start and handover dates, None for a first calculation). The engine never imports its
+# listeners.
+handover_changed = Signal()
+DATE_FIELDS = ("handover_start_date", "handover_date")
+
+
+def handover_dates_change(prison_number: str, before: dict | None, after: dict) -> dict | None:
+    """The ``handover_changed`` entry for one stored result, or None when neither handover date changed."""
+    old = {name: (before or {}).get(name) for name in DATE_FIELDS}
+    if all(old[name] == after[name] for name in DATE_FIELDS):
+        return None
+    return {
+        "prison_number": prison_number,
+        **{name: after[name] for name in DATE_FIELDS},
+        "responsibility": after.get("responsibility", ""),
+        "before": None if before is None else old,
+    }
+
 
 QUEUED_KEY = "handover:recalculation-queued:{}"
 QUEUED_SECONDS = 10 * 60

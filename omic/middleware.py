@@ -24,3 +24,19 @@ class RejectNulCharacters:
         if request.method == "POST" and request.content_type in FORM_TYPES and _has_nul(request.POST):
             raise BadRequest("The form contains a NUL character")
         return self.get_response(request)
+
+
+class DropMalformedSessionCookie:
+    """A session cookie carrying a NUL character cannot be a session key, and on PostgreSQL looking it up fails as a
+    500 on every page. Such a cookie is dropped before SessionMiddleware reads it: the request is anonymous."""
+
+    def __init__(self, get_response):
+        from django.conf import settings
+
+        self.name = settings.SESSION_COOKIE_NAME
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if "\x00" in request.COOKIES.get(self.name, ""):
+            del request.COOKIES[self.name]
+        return self.get_response(request)

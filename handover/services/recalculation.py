@@ -19,6 +19,7 @@ from handover.calculations import calculate
 from handover.facts import fact_row, facts_from_row, has_case_information
 from handover.models import CalculatedHandover, CalculatedHandoverHistory, HandoverChecklist
 from handover.services import stored
+from handover.signals import handover_changed, handover_dates_change
 
 logger = logging.getLogger(__name__)
 
@@ -59,6 +60,9 @@ def recalculate(prison_number: str, *, today: dt.date, trigger: str, actor=None)
                 handover, before=before, actor_label=label, reason=f"Recalculated: {trigger}", now=now
             )
             AuditEvent.objects.create(**{**event, "actor_id": None if actor is None else actor.pk})
+            dates_change = handover_dates_change(prison_number, before, after)
+            if dates_change is not None:
+                handover_changed.send(sender=CalculatedHandover, changes=[dates_change])
         transaction.on_commit(
             lambda: after_recalculation(prison_number, before=before, after=after, changed=changed, today=today),
             robust=True,

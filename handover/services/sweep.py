@@ -31,6 +31,7 @@ from handover.models import CalculatedHandover, CalculatedHandoverHistory, Sweep
 from handover.services import stored
 from handover.services.alerts import alerts_sync
 from handover.services.recalculation import checklists_reset
+from handover.signals import handover_changed, handover_dates_change
 
 logger = logging.getLogger(__name__)
 
@@ -170,22 +171,31 @@ def _write(changes, *, trigger: str, now: dt.datetime) -> tuple[int, int]:
                 AuditEvent,
                 [stored.audit_for(h, before=b, actor_label=ACTOR_LABEL, reason=reason, now=now) for h, b, _ in changes],
             )
+            _dates_changed([handover_dates_change(h.prisoner_id, b, a) for h, b, a in changes])
         return len(changes), 0
     except DatabaseError:
         logger.exception("handover sweep: a bulk write was refused; writing the chunk row by row")
     written = failed = 0
-    for handover, before, _ in changes:
+    for handover, before, after in changes:
         try:
             with transaction.atomic():
                 handover.save(force_insert=before is None)
                 CalculatedHandoverHistory.objects.create(**stored.history_for(handover, trigger=trigger, now=now))
                 event = stored.audit_for(handover, before=before, actor_label=ACTOR_LABEL, reason=reason, now=now)
                 AuditEvent.objects.create(**event)
+                _dates_changed([handover_dates_change(handover.prisoner_id, before, after)])
             written += 1
         except DatabaseError:
             logger.exception("handover sweep: could not save the result for %s", handover.prisoner_id)
             failed += 1
     return written, failed
+
+
+def _dates_changed(entries: list) -> None:
+    """Tell the listeners of ``handover.signals.handover_changed`` whose handover dates changed, in this transaction."""
+    changes = [entry for entry in entries if entry is not None]
+    if changes:
+        handover_changed.send(sender=CalculatedHandover, changes=changes)
 
 
 def _after_chunk(changes, code: str, between: tuple[str, str], *, today: dt.date) -> None:

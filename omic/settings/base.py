@@ -62,7 +62,9 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "api.errors.ApiProblemMiddleware",  # under /api/, Django's own error pages become problem details
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "omic.middleware.DropMalformedSessionCookie",  # a NUL in the session cookie would be a 500 on PostgreSQL
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -236,9 +238,49 @@ ALLOCATION_WORKLOAD_WEIGHTS = env.json("ALLOCATION_WORKLOAD_WEIGHTS", default={}
 POM_CAPACITY_PER_FTE = env.str("POM_CAPACITY_PER_FTE", default="60")  # read as a Decimal by allocation.staff_selectors
 
 # --- REST framework -------------------------------------------------------------------------------------------
+# Machines use bearer tokens from POST /api/oauth/token; staff use their browser session (DECISIONS.md D-17).
+# Every view names its scopes (api/permissions.py); every error is RFC 9457 problem details (api/errors.py).
 REST_FRAMEWORK = {
-    "DEFAULT_AUTHENTICATION_CLASSES": ["rest_framework.authentication.SessionAuthentication"],
-    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "api.authentication.BearerTokenAuthentication",
+        "api.authentication.StaffSessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["api.permissions.HasScopes"],
+    "DEFAULT_THROTTLE_CLASSES": ["api.throttling.ApiClientRateThrottle"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "EXCEPTION_HANDLER": "api.errors.exception_handler",
+    "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
+    # Proxies in front of the app that append to X-Forwarded-For; 0 ignores the header (the address limits use
+    # the connection's address), so a made-up header cannot dodge the token endpoint's limit.
+    "NUM_PROXIES": env.int("API_NUM_PROXIES", default=0),
+}
+API_TOKEN_LIFETIME = env.int("API_TOKEN_LIFETIME", default=20 * 60)  # seconds a bearer token lasts
+API_TOKEN_CACHE_SECONDS = env.int("API_TOKEN_CACHE_SECONDS", default=60)  # a token's client, cached this long
+API_STAFF_RATE_PER_MINUTE = env.int("API_STAFF_RATE_PER_MINUTE", default=600)
+API_TOKEN_RATE_PER_MINUTE = env.int("API_TOKEN_RATE_PER_MINUTE", default=120)  # token requests per address
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Manage OMiC cases API",
+    "DESCRIPTION": (
+        "Read allocations, handovers, key work and case notes; ingest prisoner and probation data; domain events "
+        "and webhooks. Machines authenticate with a bearer token from POST /api/oauth/token (client credentials); "
+        "errors are RFC 9457 problem details (application/problem+json) naming the field at fault."
+    ),
+    "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.AllowAny"],
+    "SERVE_AUTHENTICATION": [],
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "COMPONENT_SPLIT_REQUEST": True,
+    "SCHEMA_PATH_PREFIX": r"/api/(v1/)?",
+    "APPEND_COMPONENTS": {
+        "securitySchemes": {
+            "clientBasic": {"type": "http", "scheme": "basic"},
+        }
+    },
 }
 
 # --- Logging --------------------------------------------------------------------------------------------------
