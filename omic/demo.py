@@ -48,9 +48,13 @@ BATCH_SIZE = 500
 MIN_PRISONERS_PER_PRISON = 10
 COUNTS = ("prisons", "prisoners", "determinate", "indeterminate", "recall", "remand", "immigration", "case information")
 COUNTS += ("without case information", "delivery units", "COMs", "POMs", "key workers", "demo users")
+COUNTS += ("parole reviews", "early allocation assessments")
 COUNTS += ("stored handovers",)
 COUNTS += ("POM allocations",)
 COUNTS += ("key work allocations", "key work sessions")
+COUNTS += ("COM allocation dates", "case tasks")
+COUNTS += ("oversight samples", "oversight audits", "oversight actions")
+COUNTS += ("prison measures",)
 FUNCTIONS = ("is_reception", "is_training", "is_resettlement")
 
 
@@ -176,6 +180,10 @@ def demo_estate_build(*, seed: int, today: dt.date, scale: float = 1.0, reset: b
             bar.set_description_str(f"Prisoners at {demo_prison.code}")
             where = (demo_prison, prisons[demo_prison.code], n)
             tally.update(_prisoners(rng, today, *where, ldus, coms, used_numbers, used_crns, bar))
+        bar.set_description_str("Parole reviews and early allocation")
+        from casework.demo import demo_casework_make
+
+        tally.update(demo_casework_make(rng=rng, prison_codes=DEMO_PRISON_CODES, today=today))
         bar.set_description_str("Handovers")
         tally["stored handovers"] = _handovers_calculate(today)
         bar.set_description_str("POM allocations")
@@ -186,6 +194,18 @@ def demo_estate_build(*, seed: int, today: dt.date, scale: float = 1.0, reset: b
         from keywork.demo import demo_keywork_make
 
         tally.update(demo_keywork_make(rng=rng, prison_codes=DEMO_PRISON_CODES, today=today))
+        bar.set_description_str("Case tasks")
+        from casework.demo import demo_tasks_make
+
+        tally.update(demo_tasks_make(rng=rng, prison_codes=DEMO_PRISON_CODES, today=today))
+        bar.set_description_str("Management oversight")
+        from oversight.demo import demo_oversight_make
+
+        tally.update(demo_oversight_make(rng=rng, prison_codes=DEMO_PRISON_CODES, today=today))
+        bar.set_description_str("OMiC measures")
+        from dashboards.national_services import measures_snapshot_all
+
+        tally["prison measures"] = measures_snapshot_all(today=today, prison_codes=DEMO_PRISON_CODES)["recorded"]
         bar.set_description_str("Done")
     return DemoResult(seed=seed, logins=logins, counts={label: tally[label] for label in COUNTS}, kept_logins=kept)
 

@@ -36,9 +36,27 @@ SCHEDULES: tuple[Schedule, ...] = (
     # handover (manage.py handover_sweep, handover_reminders, ldu_pipeline_email)
     Schedule(name="Handover sweep", task="handover.sweep", crontab={"minute": "0", "hour": "3"}),
     Schedule(name="Handover reminders", task="handover.reminders", crontab={"minute": "0", "hour": "6"}),
+    # integration (manage.py integration_requeue): inbound events and webhook deliveries whose queued job was lost
+    Schedule(name="Integration: queue overdue events and deliveries", task="integration.requeue_due", every_seconds=60),
     Schedule(
         name="LDU handover pipeline",
         task="handover.ldu_pipeline",
         crontab={"minute": "4", "hour": "9", "day_of_month": "1"},
     ),
+    # early allocation (manage.py early_allocation_reminders): the reference's 04:30 suitability email
+    Schedule(
+        name="Early allocation reminders",
+        task="casework.early_allocation_reminders",
+        crontab={"minute": "30", "hour": "4"},
+    ),
+    # case tasks (manage.py tasks_recompute): after the handover sweep, whose handover dates the tasks read
+    Schedule(name="Case tasks recompute", task="casework.tasks_recompute", crontab={"minute": "45", "hour": "3"}),
+    # oversight (manage.py oversight_sample)
+    Schedule(
+        name="Oversight sample",
+        task="oversight.draw_sample",
+        crontab={"minute": "45", "hour": "2", "day_of_month": "1"},
+    ),
+    # dashboards (manage.py measures_snapshot): after the handover sweep, so the day's handovers are counted
+    Schedule(name="OMiC measures snapshot", task="dashboards.measures_snapshot", crontab={"minute": "30", "hour": "4"}),
 )

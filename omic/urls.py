@@ -4,6 +4,7 @@ from django.urls import include, path, register_converter
 
 from cases import views as case_views
 from cases.scoping import PrisonCodeConverter
+from dashboards import profile_views
 from omic import health, views
 
 register_converter(PrisonCodeConverter, "prison")
@@ -20,7 +21,7 @@ urlpatterns = [
     path("prisons/<prison:prison_code>/prisoners/", case_views.prisoner_list, name="prisoner_list"),
     path(
         "prisons/<prison:prison_code>/prisoners/<str:prison_number>/",
-        case_views.prisoner_detail,
+        profile_views.prisoner_profile,  # the full prisoner profile (dashboards)
         name="prisoner_detail",
     ),
     path("national/", views.national_home, name="national_home"),
@@ -32,6 +33,8 @@ urlpatterns = [
     path("", include("casework.urls")),
     path("", include("dashboards.urls")),
     path("", include("oversight.urls")),
+    path("", include("integration.urls")),
     path("api/", include("api.urls")),
+    path("service-admin/api-clients/", include("api.admin_urls")),
     path("admin/", admin.site.urls),
 ]

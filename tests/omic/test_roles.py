@@ -70,11 +70,14 @@ def test_navigation_follows_the_role(client, staff_user_factory, prison):
     client.force_login(staff_user_factory(roles=["key_worker"], prisons=[prison]))
     response = client.get(reverse("prison_home", kwargs={"prison_code": prison.code}))
     labels = [item["label"] for item in response.context["nav_items"]]
-    assert labels == ["Home", "Prisoners", "Key work"]
+    assert labels == ["Home", "Prisoners", "Search", "Key work"]
     client.force_login(staff_user_factory(roles=["homd"], prisons=[prison]))
     response = client.get(reverse("prison_home", kwargs={"prison_code": prison.code}))
     labels = [item["label"] for item in response.context["nav_items"]]
-    assert labels == ["Home", "Prisoners", "Allocations", "Handovers", "Key work", "Staff", "Community pipeline"]
+    assert labels == [
+        "Home", "Dashboard", "Caseload", "Prisoners", "Search", "Allocations", "Handovers", "Parole", "Tasks",
+        "Key work", "Staff", "Oversight", "Community pipeline",
+    ]  # fmt: skip
 
 
 def test_a_user_without_prisons_or_roles_is_told_what_to_do(client, staff_user_factory):
