@@ -12,14 +12,11 @@
   (PostgreSQL advisory lock, else a cache lock).
 """
 
-import contextlib
 import datetime as dt
 import logging
-import uuid
 from dataclasses import dataclass, field
 
-from django.core.cache import cache
-from django.db import connection, transaction
+from django.db import transaction
 from django.utils import timezone
 
 from cases.bulk import insert_rows
@@ -27,6 +24,7 @@ from cases.models import Prison, Prisoner
 from casework.calculations.tasks import DEFAULT_TIMESCALES, Timescales, derive_tasks
 from casework.models import CaseTask, TaskStatus, TaskTimescale
 from casework.task_facts import case_facts_for_numbers
+from omic.locks import single_run
 
 __all__ = ["RecomputeCounts", "RecomputeLocked", "timescales_current", "tasks_recompute_all", "tasks_recompute_for"]
 
@@ -156,27 +154,13 @@ def tasks_recompute_for(numbers, *, today: dt.date, timescales: Timescales | Non
     return counts
 
 
-@contextlib.contextmanager
 def recompute_lock():
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT pg_try_advisory_lock(%s)", [ADVISORY_LOCK_KEY])
-            if not cursor.fetchone()[0]:
-                raise RecomputeLocked("another task recompute is running")
-        try:
-            yield
-        finally:
-            with connection.cursor() as cursor:
-                cursor.execute("SELECT pg_advisory_unlock(%s)", [ADVISORY_LOCK_KEY])
-        return
-    token = uuid.uuid4().hex
-    if not cache.add(CACHE_LOCK_KEY, token, timeout=CACHE_LOCK_SECONDS):
-        raise RecomputeLocked("another task recompute is running")
-    try:
-        yield
-    finally:
-        if cache.get(CACHE_LOCK_KEY) == token:
-            cache.delete(CACHE_LOCK_KEY)
+    return single_run(
+        advisory_key=ADVISORY_LOCK_KEY,
+        cache_key=CACHE_LOCK_KEY,
+        cache_seconds=CACHE_LOCK_SECONDS,
+        locked_error=RecomputeLocked("another task recompute is running"),
+    )
 
 
 def tasks_recompute_all(

@@ -24,7 +24,16 @@ APPS = (
     "integration",
     "api",
 )
-SHARED_UTILITIES = {"omic", "omic.env", "omic.celery", "omic.exports", "omic.services", "omic.tasks", "omic.schedules"}
+SHARED_UTILITIES = {
+    "omic",
+    "omic.env",
+    "omic.celery",
+    "omic.exports",
+    "omic.services",
+    "omic.tasks",
+    "omic.schedules",
+    "omic.locks",
+}
 ENGINES = ("handover", "tiering", "keywork", "casework")
 
 

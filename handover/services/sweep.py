@@ -13,14 +13,11 @@
 - Counted: computed, changed and errors go into a SweepRun row.
 """
 
-import contextlib
 import datetime as dt
 import logging
-import uuid
 from dataclasses import dataclass
 
-from django.core.cache import cache
-from django.db import DatabaseError, connection, transaction
+from django.db import DatabaseError, transaction
 from django.utils import timezone
 
 from cases.bulk import insert_rows
@@ -32,6 +29,7 @@ from handover.services import stored
 from handover.services.alerts import alerts_sync
 from handover.services.recalculation import checklists_reset
 from handover.signals import handover_changed, handover_dates_change
+from omic.locks import single_run
 
 logger = logging.getLogger(__name__)
 
@@ -48,28 +46,14 @@ class SweepLocked(Exception):
     """Another sweep holds the lock."""
 
 
-@contextlib.contextmanager
 def sweep_lock():
     """Hold the sweep lock for the block, or raise SweepLocked at once if another sweep has it."""
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT pg_try_advisory_lock(%s)", [ADVISORY_LOCK_KEY])
-            if not cursor.fetchone()[0]:
-                raise SweepLocked("another handover sweep is running")
-        try:
-            yield
-        finally:
-            with connection.cursor() as cursor:
-                cursor.execute("SELECT pg_advisory_unlock(%s)", [ADVISORY_LOCK_KEY])
-        return
-    token = uuid.uuid4().hex
-    if not cache.add(CACHE_LOCK_KEY, token, timeout=CACHE_LOCK_SECONDS):
-        raise SweepLocked("another handover sweep is running")
-    try:
-        yield
-    finally:
-        if cache.get(CACHE_LOCK_KEY) == token:
-            cache.delete(CACHE_LOCK_KEY)
+    return single_run(
+        advisory_key=ADVISORY_LOCK_KEY,
+        cache_key=CACHE_LOCK_KEY,
+        cache_seconds=CACHE_LOCK_SECONDS,
+        locked_error=SweepLocked("another handover sweep is running"),
+    )
 
 
 @dataclass
