@@ -17,7 +17,8 @@ def _summary(result: demo.DemoResult) -> str:
     if result.kept_logins:
         lines += ["", f"Already there and left unchanged: {', '.join(result.kept_logins)}"]
     lines += ["", f"Demo estate (seed {result.seed}):"]
-    lines += [f"  {name:<25} {count:>6}" for name, count in result.counts.items()]
+    label_width = max(len(name) for name in result.counts)
+    lines += [f"  {name:<{label_width}} {count:>6}" for name, count in result.counts.items()]
     return "\n".join(lines)
 
 
