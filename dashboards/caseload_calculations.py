@@ -15,11 +15,10 @@ No ORM, no clock: ``today`` is passed in. The tabs follow the reference service'
 import datetime as dt
 from dataclasses import dataclass
 
-from dateutil.relativedelta import relativedelta
+from casework.calculations.parole import approaching_parole_date
 
 NEW_DAYS = 7
 RELEASE_DAYS = 28
-PAROLE_MONTHS = 10
 HANDOVER_WINDOW_DAYS = 56
 TASK_WINDOW_DAYS = 28
 
@@ -60,16 +59,10 @@ class CaseFacts:
 def parole_date(
     *, today: dt.date, ted: dt.date | None, ped: dt.date | None, thd: dt.date | None
 ) -> tuple[dt.date | None, str]:
-    """The nearest of the TED, PED and target hearing date from today to today + 10 months inclusive, with its kind.
-
-    Months step with relativedelta (D-02: clamped to the end of a shorter month). On a tie the TED wins, then the PED.
-    """
-    last = today + relativedelta(months=PAROLE_MONTHS)
-    dates = [(day, order, kind) for order, (kind, day) in enumerate((("TED", ted), ("PED", ped), ("THD", thd)))]
-    inside = sorted((day, order, kind) for day, order, kind in dates if day is not None and today <= day <= last)
-    if not inside:
-        return None, ""
-    return inside[0][0], inside[0][2]
+    """The nearest of the TED, PED and target hearing date from today to today + 10 months inclusive, with its kind:
+    the approaching-parole rule itself (``casework.calculations.parole``), so the tab and the list never disagree."""
+    found = approaching_parole_date(tariff_expiry=ted, parole_eligibility=ped, target_hearing=thd, today=today)
+    return (None, "") if found is None else (found[1], found[0])
 
 
 def tabs_of(facts: CaseFacts, *, today: dt.date) -> set[str]:
