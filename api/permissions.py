@@ -21,6 +21,9 @@ HOW A VIEW SCOPES A PRISONER OR PRISON TO THE CALLER'S PRISONS
     ``field``), then returns the Prisoner only if the caller may see the prison holding them; otherwise 404, whether
     or not the person exists (the same answer for "no such person" and "not yours").
     ``prison_for_api(request, code, field="code")`` does the same for a prison code.
+    A caller of another prison gets 404 even for an operation whose scope they lack: ``HasScopes`` answers 404, not
+    403, when the path's ``prisonNumber``/``crn``/``code`` or the ``prn``/``crn`` query names someone outside their
+    prisons, so a 403 never tells them the person is there.
     ``prisoner_number_for_api(request, value, field=...)`` validates only (for writes about a person not held yet),
     and ``check_prison_visible(request, code)`` raises 404 for a prison outside the caller's prisons.
     For lists, ``filter_to_caller_prisons(request, queryset, "prison")`` keeps only rows in the caller's prisons
@@ -31,7 +34,8 @@ HOW A VIEW SCOPES A PRISONER OR PRISON TO THE CALLER'S PRISONS
 
 WHO HOLDS WHICH SCOPES
     A machine client: the scopes a service admin gave it, limited to its prisons if any were chosen.
-    A member of staff signed in with the browser: ``scopes.STAFF_SESSION_SCOPES`` (reads only) if they hold a prison
+    A member of staff signed in with the browser: ``scopes.STAFF_SESSION_SCOPES`` (reads only; a key worker with no
+    OMU role only ``KEY_WORKER_SESSION_SCOPES``, key work and case notes) if they hold a prison
     role, in the prisons they work in; national viewers and service admins: no scopes.
 """
 
@@ -41,11 +45,16 @@ from rest_framework import permissions
 
 from api.authentication import ApiPrincipal
 from api.errors import invalid_field
-from api.scopes import STAFF_SESSION_SCOPES
+from api.scopes import KEY_WORKER_SESSION_SCOPES, STAFF_SESSION_SCOPES
 from cases.models import Prison, Prisoner, Role
 from cases.validators import validate_crn, validate_prison_code, validate_prison_number
 
-_PRISON_ROLES = {Role.POM, Role.HOMD, Role.HOMS, Role.CASE_ADMIN, Role.KEY_WORKER}
+_OMU_ROLES = {Role.POM, Role.HOMD, Role.HOMS, Role.CASE_ADMIN}
+_PRISON_ROLES = _OMU_ROLES | {Role.KEY_WORKER}
+
+
+def _session_scopes(roles) -> frozenset[str]:
+    return STAFF_SESSION_SCOPES if roles & _OMU_ROLES else KEY_WORKER_SESSION_SCOPES
 
 
 def principal_for(request) -> ApiPrincipal:
@@ -60,9 +69,11 @@ def principal_for(request) -> ApiPrincipal:
         from cases.selectors import prison_list_for_user, user_roles
 
         user = request.user
-        if user.is_authenticated and user_roles(user=user) & _PRISON_ROLES:
+        roles = user_roles(user=user) if user.is_authenticated else set()
+        if roles & _PRISON_ROLES:
             codes = frozenset(p.code for p in prison_list_for_user(user=user))
-            principal = ApiPrincipal(label=user.get_username(), scopes=STAFF_SESSION_SCOPES, prison_codes=codes)
+            scopes = _session_scopes(roles)
+            principal = ApiPrincipal(label=user.get_username(), scopes=scopes, prison_codes=codes)
         else:
             label = user.get_username() if user.is_authenticated else "anonymous"
             principal = ApiPrincipal(label=label, scopes=frozenset(), prison_codes=frozenset())
@@ -79,6 +90,27 @@ def scopes_required_by(view, method: str) -> tuple[str, ...] | None:
     return tuple(declared) if declared is not None else None
 
 
+def _names_someone_hidden(request, view) -> bool:
+    """Whether the request names (by prison number, CRN or prison code, in the path or as ``prn``/``crn``) a person
+    or prison outside the caller's prisons - or none at all, the same answer. A caller of another prison then gets
+    404 even without the operation's scope: a 403 would tell them the person is there."""
+    codes = principal_for(request).prison_codes
+    if not codes:  # every prison (None), or none at all (national viewers, service admins: plainly refused)
+        return False
+    kwargs, query = getattr(view, "kwargs", None) or {}, request.query_params
+    number, crn = kwargs.get("prisonNumber") or query.get("prn"), kwargs.get("crn") or query.get("crn")
+    if kwargs.get("code") is not None:
+        return kwargs["code"] not in codes
+    if not number and not crn:
+        return False
+    found = Prisoner.objects.filter(prison_id__in=codes)
+    if number:
+        found = found.filter(prison_number=str(number)[:40])
+    if crn:
+        found = found.filter(case_information__crn=str(crn)[:40])
+    return not found.exists()
+
+
 class HasScopes(permissions.BasePermission):
     """The caller is authenticated and holds every scope the view's ``required_scopes`` names for this method."""
 
@@ -93,6 +125,8 @@ class HasScopes(permissions.BasePermission):
             return False
         held = principal_for(request).scopes
         missing = [s for s in needed if s not in held]
+        if missing and _names_someone_hidden(request, view):
+            raise Http404("No such person or prison in the prisons this client may see")
         if missing:
             self.message = f"Your client does not have the scope this operation needs: {', '.join(missing)}"
             return False

@@ -25,3 +25,5 @@ SCOPES[READ_SUBJECT_ACCESS] = "Read everything held about a person (subject acce
 # What a signed-in member of staff may read through the API with their browser session (DECISIONS.md D-17): the
 # same prisons as their pages, read-only, no sensitive notes and no subject access requests.
 STAFF_SESSION_SCOPES = frozenset({READ_ALLOCATIONS, READ_HANDOVERS, READ_CASE_NOTES})
+# A key worker (and no OMU role) reads only what key work needs: key work and case notes (issue #9), as on the pages.
+KEY_WORKER_SESSION_SCOPES = frozenset({READ_CASE_NOTES})

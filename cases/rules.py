@@ -34,6 +34,10 @@ is_prison_staff = is_omu_staff | is_key_worker
 rules.add_perm("cases.view_prison", is_prison_staff)
 rules.add_perm("cases.view_prisoner_list", is_prison_staff)
 rules.add_perm("cases.view_prisoner", is_prison_staff)
+# The case record on the prisoner's profile (sentence, risk and MAPPA, tier, early allocation, parole, tasks, the
+# handover and the case history) is the OMU's; a key worker sees who the person is, who works with them, key work
+# and alerts: what key work needs (issue #9).
+rules.add_perm("cases.view_case_record", is_omu_staff)
 rules.add_perm("cases.view_staff_list", is_omu_manager)
 rules.add_perm("cases.view_national", is_national_viewer | is_service_admin)
 rules.add_perm("cases.manage_service", is_service_admin)

@@ -32,32 +32,39 @@ CSV_COLUMNS = [
     ("crn", lambda p: getattr(getattr(p, "case_information", None), "crn", "")),
     ("tier", lambda p: getattr(getattr(p, "case_information", None), "tier", "")),
 ]
+# The case record's (``cases.view_case_record``: OMU staff, not key workers): left out of the list, its CSV and sorts.
+CASE_RECORD_COLUMNS = {"sentence_type", "crn", "tier"}
+CASE_RECORD_SORTS = {"tier"}
 
 
 @prison_page(perm="cases.view_prisoner_list")
 def prisoner_list(request):
     search = request.GET.get("q", "").strip()[:100]
+    case_record = request.user.has_perm("cases.view_case_record", request.prison)
+    sorts = {k: v for k, v in SORTS.items() if case_record or k not in CASE_RECORD_SORTS}
+    columns = [(n, v) for n, v in CSV_COLUMNS if case_record or n not in CASE_RECORD_COLUMNS]
     sort = request.GET.get("sort", "name")
-    if sort not in SORTS:
+    if sort not in sorts:
         sort = "name"
-    prisoners = prisoner_list_for_prison(prison=request.prison, search=search).order_by(*SORTS[sort][1])
+    prisoners = prisoner_list_for_prison(prison=request.prison, search=search).order_by(*sorts[sort][1])
     if request.GET.get("format") == "csv":
         return csv_response(
             filename=f"prisoners-{request.prison.code}.csv",
-            header=[name for name, _ in CSV_COLUMNS],
-            rows=([value(p) for _, value in CSV_COLUMNS] for p in prisoners.iterator(chunk_size=500)),
+            header=[name for name, _ in columns],
+            rows=([value(p) for _, value in columns] for p in prisoners.iterator(chunk_size=500)),
         )
     page = Paginator(prisoners, PAGE_SIZE).get_page(request.GET.get("page"))
     params = {"q": search} if search else {}
     sort_links = [
         {"key": key, "label": label, "url": "?" + urlencode({**params, "sort": key}), "current": key == sort}
-        for key, (label, _) in SORTS.items()
+        for key, (label, _) in sorts.items()
     ]
     return render(
         request,
         "cases/prisoner_list.html",
         {
             "prison": request.prison,
+            "can_view_case_record": case_record,
             "page": page,
             "search": search,
             "sort": sort,

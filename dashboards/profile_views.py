@@ -8,6 +8,7 @@ full timeline. Every section links to where it is changed, for those allowed to 
 from django.shortcuts import render
 from django.utils import timezone
 
+from cases.audit import audit_record_viewed
 from cases.scoping import prison_page
 from cases.selectors import prisoner_get_for_prison
 from dashboards.profile_calculations import CaseState, next_actions
@@ -20,6 +21,10 @@ ACTION_PERMS = {
     "case_tasks": "casework.view_case_tasks",
     "early_allocation": "casework.view_early_allocation",
 }
+
+# Next actions a user without ``cases.view_case_record`` (a key worker) is shown: alerts, which the profile shows
+# them anyway. The rest name the tier, the handover, task kinds or early allocation (the OMU's case record).
+CASE_RECORD_FREE_ACTIONS = {"alerts"}
 
 
 def _case_state(profile, prisoner) -> CaseState:
@@ -45,6 +50,7 @@ def _case_state(profile, prisoner) -> CaseState:
 def prisoner_profile(request, prison_number: str):
     today = timezone.localdate()
     prisoner = prisoner_get_for_prison(prison=request.prison, prison_number=prison_number)
+    audit_record_viewed(actor=request.user, prisoner=prisoner, what="profile")  # the full record: reading is audited
     profile = profile_for(prisoner=prisoner, user=request.user, today=today)
     case_information = getattr(prisoner, "case_information", None)
     key_work_allocation = profile.key_work.key_worker_allocation
@@ -53,6 +59,9 @@ def prisoner_profile(request, prison_number: str):
     # A next action links to where it is done only for those allowed there.
     action_links = {k: v for k, v in links.items() if k not in ACTION_PERMS or user.has_perm(ACTION_PERMS[k])}
     actions = next_actions(_case_state(profile, prisoner), today=today)
+    can_view_case_record = user.has_perm("cases.view_case_record", request.prison)
+    if not can_view_case_record:  # the others name the tier, handover, tasks or early allocation: the case record's
+        actions = [a for a in actions if a.link in CASE_RECORD_FREE_ACTIONS]
     return render(
         request,
         "dashboards/profile/profile.html",
@@ -66,6 +75,7 @@ def prisoner_profile(request, prison_number: str):
             "actions": [(a, action_links.get(a.link, "")) for a in actions],
             "links": links,
             "today": today,
+            "can_view_case_record": can_view_case_record,
             "tier_sections": tier_breakdown(profile.tier_record),
             # The handover panel (handover/includes/handover_panel.html), fed from the reads already made.
             "panel": profile.panel,

@@ -71,7 +71,7 @@ def prisoner_key_worker(request, prison_number: str):
     action = request.POST.get("action") if request.method == "POST" else None
     allocate_form = AllocateForm(request.POST if action == "allocate" else None, key_workers=key_workers)
     deallocate_form = DeallocateForm(request.POST if action == "deallocate" else None, prefix="end")
-    if action and not can_allocate:
+    if request.method == "POST" and not can_allocate:
         raise PermissionDenied("Your role does not allow allocating key workers")
     form = allocate_form if action == "allocate" else deallocate_form
     if action in ("allocate", "deallocate") and form.is_valid():

@@ -45,6 +45,11 @@ rules.add_perm("keywork.view_case_key_work", is_prison_staff)
 rules.add_perm("keywork.record_session", is_key_worker)
 rules.add_perm("keywork.record_pom_contact", is_key_worker | is_pom)
 rules.add_perm("keywork.manage_progression_plan", is_key_worker | is_pom)
+# The same for one case (checked with the prisoner on POST): a key worker records for any prisoner of the prison
+# (they cover each other's sessions), a POM only for the cases allocated to them (issue #9: a POM does not change
+# another POM's case).
+rules.add_perm("keywork.record_case_pom_contact", is_key_worker | (is_pom & is_case_pom))
+rules.add_perm("keywork.manage_case_progression_plan", is_key_worker | (is_pom & is_case_pom))
 rules.add_perm("keywork.read_session_note", can_read_session_note)
 # A custodial manager or the HOMS reviews key work entries (WF-03); the HOMD quality-assures key work too.
 rules.add_perm("keywork.review_quality", is_homs | is_homd)

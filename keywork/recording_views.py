@@ -6,7 +6,7 @@ anything else (including the method check) runs. The quality-check pages are in 
 """
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -47,6 +47,14 @@ from keywork.selectors import allocation_active_for_prisoner
 
 def _case_url(prison, prisoner) -> str:
     return reverse("keywork_case", kwargs={"prison_code": prison.code, "prison_number": prisoner.prison_number})
+
+
+def _case_for_writing(request, prison_number: str, *, perm: str):
+    """The prisoner; a POST needs ``perm`` on them (a POM writes only on the cases allocated to them)."""
+    prisoner = prisoner_get_for_prison(prison=request.prison, prison_number=prison_number)
+    if request.method == "POST" and not request.user.has_perm(perm, prisoner):
+        raise PermissionDenied("Only the prisoner's POM or a key worker can record this")
+    return prisoner
 
 
 def _form_page(
@@ -154,7 +162,7 @@ def session_new(request, prison_number: str):
 @prison_page(perm="keywork.record_pom_contact")
 @require_http_methods(["GET", "POST"])
 def contact_new(request, prison_number: str):
-    prisoner = prisoner_get_for_prison(prison=request.prison, prison_number=prison_number)
+    prisoner = _case_for_writing(request, prison_number, perm="keywork.record_case_pom_contact")
     poms = pom_users_for_prison(prison=request.prison)
     key_workers = key_worker_users_for_prison(prison=request.prison)
     today = timezone.localdate()
@@ -191,7 +199,7 @@ def contact_new(request, prison_number: str):
 @prison_page(perm="keywork.manage_progression_plan")
 @require_http_methods(["GET", "POST"])
 def plan_new(request, prison_number: str):
-    prisoner = prisoner_get_for_prison(prison=request.prison, prison_number=prison_number)
+    prisoner = _case_for_writing(request, prison_number, perm="keywork.manage_case_progression_plan")
     existing = progression_plan_active_for_prisoner(prisoner=prisoner)
     poms = pom_users_for_prison(prison=request.prison)
     initial = {}
@@ -230,7 +238,7 @@ def plan_new(request, prison_number: str):
 @prison_page(perm="keywork.manage_progression_plan")
 @require_http_methods(["GET", "POST"])
 def goal_new(request, prison_number: str):
-    prisoner = prisoner_get_for_prison(prison=request.prison, prison_number=prison_number)
+    prisoner = _case_for_writing(request, prison_number, perm="keywork.manage_case_progression_plan")
     plan = progression_plan_active_for_prisoner(prisoner=prisoner)
     form = GoalForm(request.POST or None)
     if request.method == "POST" and plan is not None and form.is_valid():
@@ -249,7 +257,7 @@ def goal_new(request, prison_number: str):
 @prison_page(perm="keywork.manage_progression_plan")
 @require_http_methods(["GET", "POST"])
 def goal_progress(request, prison_number: str):
-    prisoner = prisoner_get_for_prison(prison=request.prison, prison_number=prison_number)
+    prisoner = _case_for_writing(request, prison_number, perm="keywork.manage_case_progression_plan")
     plan = progression_plan_active_for_prisoner(prisoner=prisoner)
     goals = list(plan.goals.all()) if plan is not None else []
     initial = {"goal": request.GET.get("goal"), "status": "in_progress"}
@@ -273,7 +281,7 @@ def goal_progress(request, prison_number: str):
 @prison_page(perm="keywork.manage_progression_plan")
 @require_http_methods(["GET", "POST"])
 def plan_close(request, prison_number: str):
-    prisoner = prisoner_get_for_prison(prison=request.prison, prison_number=prison_number)
+    prisoner = _case_for_writing(request, prison_number, perm="keywork.manage_case_progression_plan")
     plan = progression_plan_active_for_prisoner(prisoner=prisoner)
     if request.method == "POST" and plan is not None:
         progression_plan_close(plan=plan, actor=request.user, today=timezone.localdate())

@@ -1,54 +1,18 @@
 """Prison scoping (DECISIONS.md D-17): a user asking for a prison they do not work in gets 404, for every URL
-and every method. The walk covers every URL pattern that takes a prison code, so a new page is covered the day
-it is added; a new URL parameter without a sample value below fails the test until one is given."""
+and every method. The walk covers every URL pattern that takes a prison code (tests/url_walk.py, shared with the
+permission matrix walk), so a new page is covered the day it is added; a new URL parameter without a sample value
+there fails the test until one is given."""
 
 import pytest
-from django.contrib.auth import get_user_model
-from django.urls import URLPattern, URLResolver, get_resolver, reverse
-from django.utils import timezone
+from django.urls import reverse
 
-from cases.models import PomProfile
-from oversight.models import OversightAction, OversightAudit
-from tests.factories import CaseInformationFactory, PomProfileFactory, PrisonerFactory, SentenceFactory
-from tests.factories.casework import CaseTaskFactory, ParoleReviewFactory
+from tests.factories import PrisonerFactory
+from tests.url_walk import METHODS, PRISON_ROLES, build_case_records, prison_url_patterns
+from tests.url_walk import sample_kwargs as _sample_kwargs
 
 pytestmark = pytest.mark.django_db
 
-ALL_PRISON_ROLES = ["pom", "homd", "homs", "case_admin", "key_worker"]
-METHODS = ["get", "post", "put", "patch", "delete", "head", "options"]
-
-
-def _walk(patterns, prefix=""):
-    for entry in patterns:
-        if isinstance(entry, URLResolver):
-            yield from _walk(entry.url_patterns, prefix + str(entry.pattern))
-        elif isinstance(entry, URLPattern):
-            yield prefix + str(entry.pattern), entry
-
-
-def prison_url_patterns() -> list[tuple[str, URLPattern]]:
-    return [(route, p) for route, p in _walk(get_resolver().url_patterns) if "<prison:prison_code>" in route]
-
-
-def _sample_kwargs(pattern: URLPattern, *, prison_code: str, prisoner) -> dict:
-    samples = {"prison_code": prison_code, "prison_number": prisoner.prison_number}
-    # The case's own records (parole review, task, oversight audit and action), made by the estate fixture.
-    samples["review_pk"] = prisoner.parole_reviews.values_list("pk", flat=True).first()
-    samples["task_id"] = prisoner.case_tasks.values_list("pk", flat=True).first()
-    samples["audit_id"] = prisoner.oversight_audits.values_list("pk", flat=True).first()
-    samples["action_id"] = OversightAction.objects.filter(audit__prisoner=prisoner).values_list("pk", flat=True).first()
-    samples["pom_id"] = PomProfile.objects.filter(prison_id=prisoner.prison_id).values_list("pk", flat=True).first()
-    samples["user_id"] = (  # a key worker at the prison (keywork pages), or any id where there is none
-        get_user_model()
-        .objects.filter(groups__name="key_worker", staff_profile__prisons=prisoner.prison_id)
-        .values_list("pk", flat=True)
-        .first()
-        or 0
-    )
-    names = list(pattern.pattern.converters)
-    missing = [n for n in names if n not in samples]
-    assert not missing, f"No sample value for URL parameter(s) {missing} of {pattern.name}: add one to _sample_kwargs"
-    return {n: samples[n] for n in names}
+ALL_PRISON_ROLES = PRISON_ROLES
 
 
 @pytest.fixture
@@ -56,15 +20,7 @@ def estate(prison, other_prison, staff_user_factory):
     here = PrisonerFactory(prison=prison)
     elsewhere = PrisonerFactory(prison=other_prison)
     for p in (here, elsewhere):
-        SentenceFactory(prisoner=p)
-        CaseInformationFactory(prisoner=p)
-        pom = PomProfileFactory(prison=p.prison)
-        ParoleReviewFactory(prisoner=p)
-        CaseTaskFactory(prisoner=p)
-        now = timezone.now()
-        month = timezone.localdate().replace(day=1)
-        audit = OversightAudit.objects.create(prison=p.prison, prisoner=p, pom=pom, month=month, added_at=now)
-        OversightAction.objects.create(audit=audit, description="Book a contact", due_date=month, created_at=now)
+        build_case_records(p)
     user = staff_user_factory(roles=ALL_PRISON_ROLES, prisons=[prison], username="allroles")
     return {"user": user, "here": here, "elsewhere": elsewhere}
 
