@@ -23,6 +23,7 @@ from allocation.calculations import (
     weighted_load,
     workload_weights,
 )
+from cases.audit import RECORD_VIEWED
 from cases.models import AuditEvent, PomAllocation, PomProfile, Prison, Prisoner, SentEmail
 from cases.params import positive_id
 from casework.early_allocation_selectors import early_allocation_timeline_entry
@@ -328,6 +329,7 @@ def _event_entry(event: AuditEvent) -> TimelineEntry | None:
         detail = f"Tier {after.get('tier') or 'none'}" + (f". Reason: {event.reason}" if event.reason else "")
         return TimelineEntry(event.created_at, "tier", title, detail, event.actor_label)
     changed = "; ".join(f"{k} → {v if v not in (None, '') else 'blank'}" for k, v in after.items())
+    changed += f". Reason: {event.reason}" if event.reason else ""
     label = event.object_type.split(".")[-1]
     return TimelineEntry(
         event.created_at, "change", f"{event.action.capitalize()}: {label}", changed, event.actor_label
@@ -339,7 +341,9 @@ def case_timeline(*, prisoner: Prisoner, allocations: list[PomAllocation] | None
     other changes from the audit trail, and every email sent about the case. Three queries."""
     allocations = allocation_list_for_case(prisoner=prisoner) if allocations is None else allocations
     entries = _allocation_entries(allocations)
-    for event in AuditEvent.objects.filter(prison_number=prisoner.prison_number).order_by("-created_at", "-id")[:500]:
+    # Reads of the record (record_viewed) are on the audit search page, not the case's timeline of changes.
+    events = AuditEvent.objects.filter(prison_number=prisoner.prison_number).exclude(action=RECORD_VIEWED)
+    for event in events.order_by("-created_at", "-id")[:500]:
         entry = _event_entry(event)
         if entry is not None:
             entries.append(entry)

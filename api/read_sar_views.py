@@ -79,6 +79,6 @@ class SubjectAccessRequestApi(APIView):
         content = subject_access_content(prisoner=prisoner, date_from=start, date_to=end, sensitive_notes=sensitive)
         subject_access_record(
             prisoner=prisoner, actor=request.user, actor_label=principal_for(request).label, date_from=start,
-            date_to=end, sections=content.keys(),
+            date_to=end, sections=content.keys(), sensitive_notes=sensitive,
         )  # fmt: skip
         return Response({"content": content})

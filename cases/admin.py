@@ -72,9 +72,9 @@ class PomProfileAdmin(admin.ModelAdmin):
 class AuditEventAdmin(admin.ModelAdmin):
     """Read-only: audit rows cannot be edited or deleted through the app."""
 
-    list_display = ["created_at", "actor_label", "action", "prison_number", "object_type", "object_id"]
+    list_display = ["created_at", "actor_label", "action", "prison_number", "object_type", "object_id", "request_id"]
     list_filter = ["action", "object_type"]
-    search_fields = ["prison_number", "actor_label", "action"]
+    search_fields = ["prison_number", "actor_label", "action", "request_id"]
 
     def has_add_permission(self, request):
         return False

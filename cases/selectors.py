@@ -115,4 +115,5 @@ def prison_overview_list() -> QuerySet[Prison]:
 
 def audit_event_list_for_prisoner(*, prisoner: Prisoner, limit: int = 50) -> list[AuditEvent]:
     """The latest changes to a case, newest first, for its timeline."""
-    return list(AuditEvent.objects.filter(prison_number=prisoner.prison_number).order_by("-created_at", "-id")[:limit])
+    events = AuditEvent.objects.filter(prison_number=prisoner.prison_number).exclude(action="record_viewed")
+    return list(events.order_by("-created_at", "-id")[:limit])

@@ -6,6 +6,7 @@ Early allocation assessments and parole reviews are records the handover engine 
 
 from django.conf import settings
 from django.db import models
+from simple_history.models import HistoricalRecords
 
 from casework.calculations.tasks import TIMESCALE_KEYS, TIMESCALE_LABELS
 
@@ -65,6 +66,9 @@ class CaseTask(models.Model):
     not_needed_reason = models.CharField(max_length=500, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+
+    # Saves through the services (done, not needed) are recorded; the bulk recompute's rows are not (bulk writes).
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["due_date", "kind", "id"]

@@ -6,6 +6,7 @@ inputs, so anyone can answer "why did this case hand over on that date?".
 
 from django.conf import settings
 from django.db import models
+from simple_history.models import HistoricalRecords
 
 
 class Responsibility(models.TextChoices):
@@ -131,6 +132,8 @@ class ResponsibilityOverride(models.Model):
     )
     removal_reason = models.CharField(max_length=500, blank=True)
 
+    history = HistoricalRecords()
+
     class Meta:
         ordering = ["-created_at", "-id"]
         constraints = [
@@ -195,9 +198,48 @@ class SweepRun(models.Model):
     computed = models.PositiveIntegerField(default=0)
     changed = models.PositiveIntegerField(default=0)
     errors = models.PositiveIntegerField(default=0)
+    fanout = models.BooleanField(default=False, help_text="Fanned out to the workers, one task per prison.")
+    prisons_total = models.PositiveIntegerField(default=0)
+    prisons_done = models.PositiveIntegerField(default=0)
 
     class Meta:
         ordering = ["-started_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["calculated_on"],
+                condition=models.Q(fanout=True, finished_at__isnull=True),
+                name="sweep_run_one_unfinished_fanout_a_day",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(prisons_done__lte=models.F("prisons_total")), name="sweep_run_prisons_done_lte_total"
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"Sweep {self.started_at:%Y-%m-%d %H:%M}: {self.computed} computed, {self.changed} changed"
+
+
+class SweepRunPrison(models.Model):
+    """One prison's part of a fanned-out sweep: done once (``finished_at``), whatever the task redeliveries.
+
+    ``resume_after`` is the last prison number of the last chunk committed, written in that chunk's transaction with
+    the counts, so a task redelivered after a worker died goes on from there and counts each case once.
+    """
+
+    run = models.ForeignKey(SweepRun, on_delete=models.CASCADE, related_name="prisons")
+    prison = models.ForeignKey("cases.Prison", on_delete=models.CASCADE, related_name="+")
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    resume_after = models.CharField(max_length=10, blank=True)
+    attempts = models.PositiveIntegerField(default=0, help_text="How many tasks started this prison's part.")
+    swept_by = models.CharField(max_length=200, blank=True, help_text="The worker that finished it (its hostname).")
+    computed = models.PositiveIntegerField(default=0)
+    changed = models.PositiveIntegerField(default=0)
+    errors = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["run", "prison"]
+        constraints = [models.UniqueConstraint(fields=["run", "prison"], name="sweep_run_prison_once")]
+
+    def __str__(self) -> str:
+        return f"{self.prison_id} in sweep {self.run_id}"

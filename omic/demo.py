@@ -128,6 +128,14 @@ def demo_estate_exists() -> bool:
     )
 
 
+def _case_history_models() -> list:
+    from cases.models import EarlyAllocation, ParoleReview, PomAllocation
+    from casework.models import CaseTask
+    from handover.models import ResponsibilityOverride
+
+    return [PomAllocation, EarlyAllocation, ParoleReview, CaseTask, ResponsibilityOverride]
+
+
 def demo_estate_delete() -> None:
     """Delete what the demo made: the demo prisons' prisoners (and their history), demo users, COMs and LDUs.
 
@@ -143,6 +151,8 @@ def demo_estate_delete() -> None:
         CaseInformation.history.filter(prisoner_id__in=numbers).delete()
         Sentence.history.filter(prisoner_id__in=numbers).delete()
         Prisoner.history.filter(prison_number__in=numbers).delete()
+        for model in _case_history_models():  # allocations, early allocation, parole, tasks, overrides
+            model.history.filter(prisoner_id__in=numbers).delete()
         CaseInformation.objects.filter(prisoner__prison_id__in=DEMO_PRISON_CODES).delete()
         Sentence.objects.filter(prisoner__prison_id__in=DEMO_PRISON_CODES).delete()
         prisoners.delete()

@@ -30,6 +30,7 @@ NAV_ITEMS = (
     NavItem("National view", "national_home", "cases.view_national", needs_prison=False),
     NavItem("OMiC measures", "national_measures", "dashboards.view_national_measures", needs_prison=False),
     NavItem("Service admin", "service_admin_home", "cases.manage_service", needs_prison=False),
+    NavItem("Audit trail", "audit_search", "cases.manage_service", needs_prison=False),
 )
 
 

@@ -1,5 +1,6 @@
 from django.conf import settings
 from django.db import models
+from simple_history.models import HistoricalRecords
 
 
 class AllocationRole(models.TextChoices):
@@ -54,6 +55,8 @@ class PomAllocation(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     end_trigger = models.CharField(max_length=12, choices=EndTrigger.choices, blank=True)
+
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = "POM allocation"

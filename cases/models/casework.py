@@ -7,6 +7,7 @@ reviews, and "early allocation" from the latest assessment. The casework app own
 
 from django.conf import settings
 from django.db import models
+from simple_history.models import HistoricalRecords
 
 
 class EarlyAllocationOutcome(models.TextChoices):
@@ -77,6 +78,8 @@ class EarlyAllocation(models.Model):
     created_at = models.DateTimeField(db_index=True)
     updated_at = models.DateTimeField(auto_now=True)
 
+    history = HistoricalRecords()
+
     class Meta:
         ordering = ["-created_at", "-id"]
         indexes = [models.Index(fields=["prisoner", "-created_at"], name="early_allocation_latest_idx")]
@@ -129,6 +132,8 @@ class ParoleReview(models.Model):
     hearing_outcome_received_on = models.DateField("hearing outcome received on", null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["-target_hearing_date", "-id"]

@@ -351,11 +351,16 @@ def test_subject_access_request_returns_everything_in_range_and_is_audited(beare
     assert [s["notes"] for s in content["keyWorkSessions"]] == ["Sensitive"]
     assert len(content["pomAllocations"]) == 1
     assert content["caseInformation"][0]["crn"] == "Y654321"
-    event = AuditEvent.objects.get(action="subject_access_request", prison_number=prisoner.prison_number)
+    event = AuditEvent.objects.get(action="record_viewed", prison_number=prisoner.prison_number)
     assert event.actor == caller.api_client.user
     assert event.after["from_date"] == "2025-01-01"
+    assert event.after["sensitive_notes"] is True, "the audit says the sensitive text went out"
     by_crn = caller.get("/api/v1/subject-access-request", {"crn": "Y654321"}).json()["content"]
     assert {s["notes"] for s in by_crn["keyWorkSessions"]} == {"Sensitive", "Old"}
+    plain = bearer(scopes=[scopes.READ_SUBJECT_ACCESS])
+    assert plain.get("/api/v1/subject-access-request", {"crn": "Y654321"}).status_code == 200
+    latest = AuditEvent.objects.filter(action="record_viewed", actor=plain.api_client.user).get()
+    assert latest.after["sensitive_notes"] is False
 
 
 def test_subject_access_request_errors_and_no_content(bearer, prison):
@@ -366,7 +371,7 @@ def test_subject_access_request_errors_and_no_content(bearer, prison):
     _problem(caller.get("/api/v1/subject-access-request", {"prn": "A1234BC", "fromDate": "2025-02-01",
                                                            "toDate": "2025-01-01"}), 400, field="toDate")  # fmt: skip
     assert caller.get("/api/v1/subject-access-request", {"prn": "A1234BC"}).status_code == 204
-    assert not AuditEvent.objects.filter(action="subject_access_request").exists()
+    assert not AuditEvent.objects.filter(action="record_viewed").exists()
     _problem(bearer(scopes=ALL_READ).get("/api/v1/subject-access-request", {"prn": "A1234BC"}), 403)
 
 

@@ -181,4 +181,4 @@ def test_the_prisoner_page_costs_the_same_queries_with_or_without_people_on_the_
         client.get(url)
 
 
-DETAIL_QUERIES = 28  # dashboards.profile_views; see tests/dashboards/test_profile.py
+DETAIL_QUERIES = 29  # dashboards.profile_views (with its record_viewed audit row); see tests/dashboards/test_profile.py
