@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path, register_converter
@@ -5,13 +6,13 @@ from django.urls import include, path, register_converter
 from cases import views as case_views
 from cases.scoping import PrisonCodeConverter
 from dashboards import profile_views
-from omic import health, views
+from omic import audit_views, health, security, views
 
 register_converter(PrisonCodeConverter, "prison")
 
 urlpatterns = [
     path("", views.home, name="home"),
-    path("accounts/login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
+    path("accounts/login/", security.SignInView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("health", health.health, name="health"),
     path("health/ping", health.ping, name="health_ping"),
@@ -26,6 +27,8 @@ urlpatterns = [
     ),
     path("national/", views.national_home, name="national_home"),
     path("service-admin/", views.service_admin_home, name="service_admin_home"),
+    path("service-admin/audit/", audit_views.audit_search, name="audit_search"),
+    path("service-admin/audit/export.csv", audit_views.audit_export, name="audit_export"),
     path("", include("handover.urls")),
     path("", include("tiering.urls")),
     path("", include("allocation.urls")),
@@ -38,3 +41,5 @@ urlpatterns = [
     path("service-admin/api-clients/", include("api.admin_urls")),
     path("admin/", admin.site.urls),
 ]
+if settings.OIDC_ENABLED:  # single sign-on: /oidc/authenticate/, /oidc/callback/ (docs/security.md)
+    urlpatterns.append(path("oidc/", include("mozilla_django_oidc.urls")))

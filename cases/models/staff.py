@@ -26,9 +26,17 @@ class StaffProfile(models.Model):
     user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="staff_profile")
     prisons = models.ManyToManyField("cases.Prison", blank=True, related_name="staff")
     job_title = models.CharField(max_length=80, blank=True)
+    # The identity provider's ``sub`` for a user who signs on by OIDC (cases/oidc.py): sign-on matches on it, never
+    # on the username. Blank for local accounts; unique when set.
+    oidc_subject = models.CharField("single sign-on subject", max_length=255, blank=True, default="")
 
     class Meta:
         verbose_name = "staff profile"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["oidc_subject"], condition=~models.Q(oidc_subject=""), name="staff_profile_oidc_subject_unique"
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.user.get_full_name() or self.user.get_username()
