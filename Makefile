@@ -47,7 +47,7 @@ format: deps
 	$(BIN)/ruff format .
 
 worker: deps
-	$(BIN)/celery -A omic worker --loglevel=info
+	$(BIN)/celery -A omic worker -Q default,recalc,integration,notify --loglevel=info
 
 beat: deps
 	$(BIN)/celery -A omic beat --loglevel=info

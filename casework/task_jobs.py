@@ -3,9 +3,10 @@
 from celery import shared_task
 from django.utils import timezone
 
-__all__ = ["tasks_recompute", "tasks_recompute_case"]
+__all__ = ["tasks_recompute", "tasks_recompute_case", "tasks_recompute_dispatch", "tasks_recompute_prison"]
 
 QUEUED_KEY = "casework:task-recompute-queued:{}"
+FANOUT_JOB = "casework.tasks_recompute"
 
 
 @shared_task(name="casework.tasks_recompute")
@@ -18,6 +19,37 @@ def tasks_recompute() -> dict:
     except RecomputeLocked:
         return {"locked": True}
     return counts.as_dict()
+
+
+@shared_task(name="casework.tasks_recompute_dispatch")
+def tasks_recompute_dispatch() -> dict:
+    """The nightly recompute fanned out: one ``casework.tasks_recompute_prison`` per prison on the ``recalc`` queue.
+    Once a day (a second dispatch the same day, e.g. from a second beat, queues nothing); progress in the cache
+    (``omic.celery.fanout_progress("casework.tasks_recompute", day)``)."""
+    from cases.models import Prison
+    from omic.celery import fanout_begin
+
+    today = timezone.localdate()
+    codes = list(Prison.objects.order_by("code").values_list("code", flat=True))
+    if not fanout_begin(FANOUT_JOB, today, codes):
+        return {"locked": True}
+    for code in codes:
+        tasks_recompute_prison.apply_async(args=(code, today.isoformat()), queue="recalc")
+    return {"prisons": len(codes)}
+
+
+@shared_task(name="casework.tasks_recompute_prison", acks_late=True, soft_time_limit=10 * 60, time_limit=12 * 60)
+def tasks_recompute_prison(prison_code: str, today_iso: str) -> dict:
+    """One prison's case tasks (idempotent: only the differences are written)."""
+    import datetime as dt
+
+    from casework.task_recompute import tasks_recompute_prison as recompute_prison
+    from omic.celery import fanout_prison_done
+
+    today = dt.date.fromisoformat(today_iso)
+    counts = recompute_prison(prison_code, today=today).as_dict()
+    fanout_prison_done(FANOUT_JOB, today, prison_code, failed=bool(counts["errors"]))
+    return counts
 
 
 @shared_task(name="casework.task_recompute_case")

@@ -189,6 +189,22 @@ def tasks_recompute_all(
     return total
 
 
+def tasks_recompute_prison(prison_code: str, *, today: dt.date, chunk_size: int = CHUNK_SIZE) -> RecomputeCounts:
+    """One prison's part of the fanned-out nightly run (``casework.tasks_recompute_prison``): its chunks, without the
+    bulk run's lock, so the prisons run side by side on the workers; each chunk locks its cases as a single
+    recompute does. Idempotent."""
+    started = timezone.now()
+    total = RecomputeCounts(prisons=[prison_code])
+    timescales = timescales_current()
+    numbers = list(
+        Prisoner.objects.filter(prison_id=prison_code).order_by("prison_number").values_list("pk", flat=True)
+    )
+    for start in range(0, len(numbers), chunk_size):
+        total.add(tasks_recompute_for(numbers[start : start + chunk_size], today=today, timescales=timescales))
+    total.seconds = (timezone.now() - started).total_seconds()
+    return total
+
+
 def prisoner_count(*, prison_code: str | None = None) -> int:
     qs = Prisoner.objects.all()
     return qs.filter(prison_id=prison_code).count() if prison_code else qs.count()

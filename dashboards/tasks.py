@@ -3,6 +3,8 @@
 from celery import shared_task
 from django.utils import timezone
 
+FANOUT_JOB = "dashboards.measures_snapshot"
+
 
 @shared_task(name="dashboards.measures_snapshot")
 def measures_snapshot() -> dict:
@@ -10,3 +12,33 @@ def measures_snapshot() -> dict:
     from dashboards.national_services import measures_snapshot_all
 
     return measures_snapshot_all(today=timezone.localdate())
+
+
+@shared_task(name="dashboards.measures_snapshot_dispatch")
+def measures_snapshot_dispatch() -> dict:
+    """The snapshot fanned out: one ``dashboards.measures_snapshot_prison`` per prison on ``recalc``; once a day
+    (a second dispatch the same day queues nothing); progress: ``omic.celery.fanout_progress``."""
+    from cases.models import Prison
+    from omic.celery import fanout_begin
+
+    today = timezone.localdate()
+    codes = list(Prison.objects.order_by("code").values_list("code", flat=True))
+    if not fanout_begin(FANOUT_JOB, today, codes):
+        return {"locked": True}
+    for code in codes:
+        measures_snapshot_prison.apply_async(args=(code, today.isoformat()), queue="recalc")
+    return {"prisons": len(codes)}
+
+
+@shared_task(name="dashboards.measures_snapshot_prison", acks_late=True, soft_time_limit=5 * 60, time_limit=6 * 60)
+def measures_snapshot_prison(prison_code: str, today_iso: str) -> dict:
+    """One prison's measures for the day (a re-run replaces its row)."""
+    import datetime as dt
+
+    from dashboards.national_services import measures_snapshot_all
+    from omic.celery import fanout_prison_done
+
+    today = dt.date.fromisoformat(today_iso)
+    result = measures_snapshot_all(today=today, prison_codes=[prison_code])
+    fanout_prison_done(FANOUT_JOB, today, prison_code, failed=bool(result["failed"]))
+    return result

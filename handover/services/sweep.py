@@ -117,6 +117,14 @@ def sweep_chunk(
     return counts
 
 
+def _reraise_time_limit(error: Exception) -> None:
+    """A task's soft time limit is not one case's failure: it stops the task (the chunk rolls back)."""
+    from celery.exceptions import SoftTimeLimitExceeded
+
+    if isinstance(error, SoftTimeLimitExceeded):
+        raise error
+
+
 def _calculate_chunk(rows, code, between, *, today, now, counts) -> list:
     # Ranges, not long IN lists, in every query.
     stored_rows = CalculatedHandover.objects.filter(prisoner__prison_id=code, prisoner__prison_number__range=between)
@@ -127,7 +135,8 @@ def _calculate_chunk(rows, code, between, *, today, now, counts) -> list:
         try:
             facts = facts_from_row(row, today)
             after = stored.result_values(facts, calculate(facts, today))
-        except Exception:
+        except Exception as error:
+            _reraise_time_limit(error)
             logger.exception("handover sweep: the calculation failed for %s", number)
             counts.errors += 1
             continue
@@ -192,7 +201,8 @@ def _after_chunk(changes, code: str, between: tuple[str, str], *, today: dt.date
     ):
         try:
             step()
-        except Exception:
+        except Exception as error:
+            _reraise_time_limit(error)
             logger.exception("handover sweep: the %s failed for %s prisoners %s to %s", name, code, *between)
 
 

@@ -168,12 +168,14 @@ def test_the_command_fails_loudly_when_a_prison_fails(prison, monkeypatch):
         call_command("measures_snapshot", "--no-progress", stdout=StringIO())
 
 
-def test_the_schedule_runs_the_job_after_the_handover_sweep():
+def test_the_schedule_runs_the_fanned_out_job_after_the_handover_sweep():
     from omic.schedules import SCHEDULES
 
     by_task = {s.task: s for s in SCHEDULES}
-    job, sweep = by_task["dashboards.measures_snapshot"], by_task["handover.sweep"]
+    job, sweep = by_task["dashboards.measures_snapshot_dispatch"], by_task["handover.sweep"]
     assert int(job.crontab["hour"]) > int(sweep.crontab["hour"])
+    assert job.queue == "recalc"
+    assert "dashboards.measures_snapshot" not in by_task  # the in-process job is for the command, not beat
 
 
 def test_prisons_are_kept_apart(prison, unit):

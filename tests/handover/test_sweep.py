@@ -207,3 +207,18 @@ def test_handover_sweep_command_prints_the_counts(capsys):
     assert "2 computed, 0 changed, 0 errors" in captured.out
     with pytest.raises(CommandError, match="No prison"):
         call_command("handover_sweep", "--prison", "QQQ", "--no-progress")
+
+
+@pytest.mark.parametrize("where", ["calculate", "alerts_sync"])
+def test_the_soft_time_limit_stops_the_chunk_and_is_not_counted_as_a_case_error(monkeypatch, where):
+    from celery.exceptions import SoftTimeLimitExceeded
+
+    prison = PrisonFactory()
+    numbers = _cases(2, prison=prison)
+
+    def out_of_time(*args, **kwargs):
+        raise SoftTimeLimitExceeded()
+
+    monkeypatch.setattr(sweep_module, where, out_of_time)
+    with pytest.raises(SoftTimeLimitExceeded):
+        sweep_module.sweep_chunk(prison.code, (min(numbers), max(numbers)), today=TODAY)
