@@ -64,9 +64,10 @@ def _snapshot(allocation: PomAllocation) -> dict:
 def _emails_after_commit(*emails: tuple[str, int, int]) -> None:
     """Queue each (kind, allocation id, recipient POM id) email once the transaction commits, one task each."""
     from allocation.tasks import pom_email_send
+    from omic.queueing import enqueue_after_commit
 
     for kind, allocation_id, pom_id in emails:
-        transaction.on_commit(lambda k=kind, a=allocation_id, p=pom_id: pom_email_send.delay(k, a, p))
+        enqueue_after_commit(pom_email_send, (kind, allocation_id, pom_id))  # broker down: caught up later
 
 
 def _check_pom(*, prisoner: Prisoner, pom: PomProfile) -> None:

@@ -155,11 +155,10 @@ def bulk_reallocate(
 
 def _summary_emails_after_commit(*, source: PomProfile, target: PomProfile, allocation_ids: list[int]) -> None:
     from allocation.staff_tasks import bulk_reallocation_email_send
+    from omic.queueing import enqueue_after_commit
 
     for kind, pom in ((BULK_TO_KIND, target), (BULK_FROM_KIND, source)):
-        transaction.on_commit(
-            lambda k=kind, p=pom.pk: bulk_reallocation_email_send.delay(k, p, source.pk, target.pk, allocation_ids)
-        )
+        enqueue_after_commit(bulk_reallocation_email_send, (kind, pom.pk, source.pk, target.pk, allocation_ids))
 
 
 def bulk_reallocation_email(*, kind: str, pom_id: int, source_id: int, target_id: int, allocation_ids: list[int]):

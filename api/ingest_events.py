@@ -75,10 +75,11 @@ class EventsApi(APIView):
         serializer = EventInSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
-        needed = _scope_for(data["eventType"])
-        if not principal.has_scope(needed):
-            raise exceptions.PermissionDenied(f"Your client does not have the scope this event needs: {needed}")
         number = data["personReference"]
+        needed = _scope_for(data["eventType"])
+        if not principal.prison_codes and not principal.has_scope(needed):  # no prisons at all: plainly refused
+            raise exceptions.PermissionDenied(f"Your client does not have the scope this event needs: {needed}")
+        # Another prison's person is 404 before the scope is checked: a caller of another prison always gets 404.
         if principal.prison_codes is not None:
             prisoner = prisoner_find(prison_number=number)
             if prisoner is None:
@@ -86,6 +87,8 @@ class EventsApi(APIView):
             check_prison_visible(request, prisoner.prison_id)
         if data["prison_code"]:
             check_prison_visible(request, data["prison_code"])
+        if not principal.has_scope(needed):
+            raise exceptions.PermissionDenied(f"Your client does not have the scope this event needs: {needed}")
         try:
             event, created = event_receive(
                 event_id=data["eventId"],

@@ -10,7 +10,7 @@ started, another change to the same case does not queue a second (a cache flag t
 job is idempotent.
 """
 
-from functools import partial
+from functools import partial, update_wrapper
 
 from django.core.cache import cache
 from django.db import transaction
@@ -57,19 +57,23 @@ def remember(sender, instance, **kwargs) -> None:
 
 def recompute_queue(prison_number: str) -> None:
     from casework.task_jobs import QUEUED_KEY, tasks_recompute_case
+    from omic.queueing import enqueue
 
     key = QUEUED_KEY.format(prison_number)
     if cache.add(key, 1, timeout=QUEUED_SECONDS):
         try:
-            tasks_recompute_case.delay(prison_number)
+            queued = enqueue(tasks_recompute_case, (prison_number,))  # broker down: caught up by jobs_catch_up
         except Exception:
             cache.delete(key)  # not queued after all: the next change must queue it
             raise
+        if not queued:
+            cache.delete(key)
 
 
 def _queue_after_commit(sender, instance) -> None:
     number = instance.pk if sender is Prisoner else instance.prisoner_id
-    transaction.on_commit(partial(recompute_queue, number), robust=True)
+    # named like recompute_queue: Django logs a failing robust callback by its __qualname__
+    transaction.on_commit(update_wrapper(partial(recompute_queue, number), recompute_queue), robust=True)
 
 
 def fact_saved(sender, instance, created: bool = False, raw: bool = False, **kwargs) -> None:

@@ -82,12 +82,13 @@ def task_mark_not_needed(*, task: CaseTask, user, reason: str) -> CaseTask:
 def task_recompute_queue(prison_numbers=None) -> None:
     """Queue a recompute: of these cases, or of every case (None)."""
     from casework.task_jobs import tasks_recompute, tasks_recompute_case
+    from omic.queueing import enqueue
 
     if prison_numbers is None:
-        tasks_recompute.delay()
+        enqueue(tasks_recompute)
     else:
         for number in prison_numbers:
-            tasks_recompute_case.delay(number)
+            enqueue(tasks_recompute_case, (number,))
 
 
 @transaction.atomic

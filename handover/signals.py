@@ -11,7 +11,7 @@ idempotent: it saves only when the result or its inputs changed.
 """
 
 import logging
-from functools import partial
+from functools import partial, update_wrapper
 
 from django.core.cache import cache
 from django.db import transaction
@@ -83,27 +83,36 @@ def changed(sender, instance, created: bool = False, raw: bool = False, **kwargs
         return
     instance._handover_snapshot = now
     number = instance.pk if sender is Prisoner else instance.prisoner_id
-    transaction.on_commit(partial(recalculation_queue, number, TRIGGERS[sender]), robust=True)
+    transaction.on_commit(_later(recalculation_queue, number, TRIGGERS[sender]), robust=True)
 
 
 def casework_changed(sender, instance, raw: bool = False, **kwargs) -> None:
     """Any save or delete of a parole review or early allocation assessment recalculates the case after the commit."""
     if raw:
         return
-    transaction.on_commit(partial(recalculation_queue, instance.prisoner_id, CASEWORK_TRIGGERS[sender]), robust=True)
+    transaction.on_commit(_later(recalculation_queue, instance.prisoner_id, CASEWORK_TRIGGERS[sender]), robust=True)
+
+
+def _later(func, *args):
+    """``partial(func, *args)`` carrying func's name: Django logs a failing robust callback by its __qualname__."""
+    return update_wrapper(partial(func, *args), func)
 
 
 def recalculation_queue(prison_number: str, trigger: str) -> None:
     """Queue the recalculation unless one is already queued and not yet started."""
     from handover.tasks import handover_recalculate
+    from omic.queueing import enqueue
 
     key = QUEUED_KEY.format(prison_number)
     if cache.add(key, 1, timeout=QUEUED_SECONDS):
         try:
-            handover_recalculate.delay(prison_number, trigger)
+            # broker down: kept in the outbox (one per prisoner) and caught up by omic.jobs_catch_up
+            queued = enqueue(handover_recalculate, (prison_number, trigger), key=prison_number)
         except Exception:
             cache.delete(key)  # not queued after all: the next change must queue it
             raise
+        if not queued:
+            cache.delete(key)
 
 
 def queued_clear(prison_number: str) -> None:

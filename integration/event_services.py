@@ -40,8 +40,9 @@ class EventConflict(Exception):
 
 def _queue(event_pk: int) -> None:
     from integration.tasks import event_process
+    from omic.queueing import enqueue
 
-    event_process.delay(event_pk)
+    enqueue(event_process, (event_pk,), catch_up=False)  # the stored event is the outbox: integration_requeue
 
 
 def event_receive(

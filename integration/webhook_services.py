@@ -195,9 +195,11 @@ def _body(*, event_type: str, prison_number: str, prison_code: str, details: dic
 
 def _queue(delivery_pks: list[int]) -> None:
     from integration.tasks import webhook_deliver
+    from omic.queueing import enqueue
 
-    for pk in delivery_pks:
-        webhook_deliver.delay(pk)
+    for pk in delivery_pks:  # the stored delivery is the outbox: integration_requeue queues it again
+        if not enqueue(webhook_deliver, (pk,), catch_up=False):
+            break  # the broker is down: no point trying the others now
 
 
 def deliveries_enqueue(*, event_type: str, items: list[tuple[str, str, dict]], now: dt.datetime | None = None) -> int:

@@ -40,3 +40,38 @@ class DropMalformedSessionCookie:
         if "\x00" in request.COOKIES.get(self.name, ""):
             del request.COOKIES[self.name]
         return self.get_response(request)
+
+
+class IntegrityErrorMessage:
+    """A form post that breaks a database constraint (a race, a stale form) is sent back to the page it came from
+    with a GOV.UK error message naming the field (``omic.integrity``), never a 500. ATOMIC_REQUESTS has already
+    rolled the request's writes back: nothing is half-saved. The API answers in its own way (api.errors)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_exception(self, request, exception):
+        import logging
+
+        from django.contrib import messages
+        from django.db import IntegrityError
+        from django.http import HttpResponseRedirect
+        from django.utils.http import url_has_allowed_host_and_scheme
+
+        from omic.integrity import constraint_key, integrity_message
+
+        if not isinstance(exception, IntegrityError) or request.method != "POST" or request.path.startswith("/api/"):
+            return None
+        logging.getLogger(__name__).warning(
+            "Constraint %s broken by POST %s", constraint_key(exception) or "(unknown)", request.path
+        )
+        messages.error(request, integrity_message(exception))
+        back = request.headers.get("referer", "")
+        if not url_has_allowed_host_and_scheme(
+            back, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+        ):
+            back = request.get_full_path()
+        return HttpResponseRedirect(back, status=303)

@@ -6,3 +6,11 @@ def worker_heartbeat() -> str:
     from omic.services import worker_heartbeat_record
 
     return worker_heartbeat_record().isoformat()
+
+
+@shared_task(name="omic.jobs_catch_up")
+def jobs_catch_up() -> dict:
+    """Every five minutes: run the jobs the broker missed while it was down (manage.py jobs_catch_up). Idempotent."""
+    from omic.queueing import jobs_catch_up as catch_up
+
+    return catch_up().as_dict()

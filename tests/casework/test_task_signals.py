@@ -25,20 +25,21 @@ def test_a_sentence_change_queues_one_recompute_after_the_commit(prison, django_
     prisoner = make_case(prison=prison)
     cache.clear()
     with (
-        mock.patch("casework.task_jobs.tasks_recompute_case.delay") as delay,
+        mock.patch("casework.task_jobs.tasks_recompute_case.apply_async") as delay,
         django_capture_on_commit_callbacks(execute=True),
     ):
         sentence = prisoner.sentence
         sentence.sentence_start_date -= dt.timedelta(days=1)
         sentence.save()
         ParoleReviewFactory(prisoner=prisoner)
-    delay.assert_called_once_with(prisoner.pk)
+    delay.assert_called_once()  # through omic.queueing.enqueue: apply_async(args, kwargs, ...)
+    assert delay.call_args.args[0] == [prisoner.pk]
 
 
 def test_nothing_is_queued_on_a_rollback(prison, django_capture_on_commit_callbacks):
     prisoner = make_case(prison=prison)
     with (
-        mock.patch("casework.task_jobs.tasks_recompute_case.delay") as delay,
+        mock.patch("casework.task_jobs.tasks_recompute_case.apply_async") as delay,
         django_capture_on_commit_callbacks(execute=False) as callbacks,
     ):
         prisoner.care_experienced = True

@@ -63,7 +63,7 @@ def test_service_admin_pages(client, admin_user):
     page = client.get(reverse("task_timescales"))
     assert "Initial OASys, determinate sentence" in page.content.decode()
     target = reverse("task_timescale_change", kwargs={"key": "recall_meeting"})
-    with mock.patch("casework.task_jobs.tasks_recompute.delay"):
+    with mock.patch("casework.task_jobs.tasks_recompute.apply_async"):
         assert client.post(target, {"amount": "3", "unit": "days"}).status_code == 302
     assert str(timescales_current().recall_meeting) == "3 days"
     bad = client.post(target, {"amount": "0", "unit": "days"})
