@@ -16,7 +16,8 @@ COPY cases ./cases
 COPY handover ./handover
 COPY keywork ./keywork
 COPY tiering ./tiering
-RUN pip install --no-cache-dir .
+# Installs the dependencies; the project itself runs from /app (the copy in site-packages would go stale).
+RUN pip install --no-cache-dir . && pip uninstall -y omic-case-manager
 COPY . .
 COPY --from=assets /app/assets/build ./assets/build
 COPY --from=assets /app/node_modules/govuk-frontend/dist/govuk ./node_modules/govuk-frontend/dist/govuk
@@ -26,4 +27,5 @@ RUN DJANGO_ENV=production ALLOWED_HOSTS=build SECRET_KEY="$(python -c "import se
 RUN useradd --create-home omic && chown -R omic /app
 USER omic
 EXPOSE 8000
-CMD ["gunicorn", "omic.wsgi:application", "--bind", "0.0.0.0:8000", "--workers", "3", "--worker-class", "gthread", "--threads", "4", "--access-logfile", "-"]
+# docker-compose.yml runs two of these behind nginx (deploy/nginx.conf), with the same command and a timeout.
+CMD ["gunicorn", "omic.wsgi:application", "--bind", "0.0.0.0:8000", "--workers", "3", "--worker-class", "gthread", "--threads", "4", "--timeout", "60", "--access-logfile", "-"]

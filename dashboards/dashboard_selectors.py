@@ -33,6 +33,7 @@ from handover.selectors import TABS as HANDOVER_TABS
 from handover.selectors import HandoverScope, handover_counts
 from keywork.kpi_selectors import prison_kpi_report
 from keywork.selectors import configuration_for_prison
+from omic.db_router import use_replica
 
 logger = logging.getLogger(__name__)
 
@@ -243,7 +244,8 @@ def homd_dashboard_cached(*, prison: Prison, today: dt.date, refresh: bool = Fal
     key = _cache_key(prison, today)
     board = None if refresh else cache.get(key)
     if board is None:
-        board = homd_dashboard(prison=prison, today=today)
+        with use_replica():  # a read replica when one is configured (omic/db_router.py)
+            board = homd_dashboard(prison=prison, today=today)
         if cache_seconds() > 0:
             cache.set(key, board, cache_seconds())
     return board

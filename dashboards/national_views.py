@@ -10,6 +10,7 @@ from cases.models import Prison
 from cases.scoping import role_page
 from dashboards import calculations as calc
 from dashboards.national_selectors import MEASURE_FIELDS, Region, measure_rows, measure_trend
+from omic.db_router import use_replica
 from omic.exports import csv_response
 
 COUNTRIES = dict(Prison._meta.get_field("country").choices)
@@ -31,7 +32,8 @@ def national_measures(request):
     default_desc = calc.NATIONAL_SORTS[sort][2]
     direction = request.GET.get("dir", "")
     descending = {"desc": True, "asc": False}.get(direction, default_desc)
-    rows = calc.sort_rows(measure_rows(region=region), key=sort, descending=descending)
+    with use_replica():  # a read replica when one is configured (omic/db_router.py)
+        rows = calc.sort_rows(measure_rows(region=region), key=sort, descending=descending)
     if request.GET.get("format") == "csv":
         header = ["prison_code", "prison_name", "estate", "date", "refreshed_at", *MEASURE_FIELDS]
         return csv_response(
@@ -56,13 +58,15 @@ def national_measures(request):
             }
         )
     recorded = [r["refreshed_at"] for r in rows if r["refreshed_at"] is not None]
+    with use_replica():
+        trend = measure_trend(region=region, today=today)
     return render(
         request,
         "dashboards/national/measures.html",
         {
             "rows": rows,
             "columns": columns,
-            "trend": measure_trend(region=region, today=today),
+            "trend": trend,
             "region": region,
             "countries": COUNTRIES,
             "estates": ESTATES,
