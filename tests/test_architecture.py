@@ -33,6 +33,10 @@ SHARED_UTILITIES = {
     "omic.tasks",
     "omic.schedules",
     "omic.locks",
+    "omic.db_router",
+    "omic.request_id",
+    "omic.models",
+    "omic.queueing",
 }
 ENGINES = ("handover", "tiering", "keywork", "casework")
 

@@ -6,6 +6,8 @@ cache. Environment variables switch to the real services: ``DATABASE_URL`` (Post
 ``DEBUG`` on.
 """
 
+import datetime as dt
+
 from django.core.exceptions import ImproperlyConfigured
 
 from omic.env import BASE_DIR, env
@@ -58,21 +60,29 @@ INSTALLED_APPS = [
     "oversight",
     "integration",
     "api",
+    "axes",
+    "csp",
 ]
 
 MIDDLEWARE = [
+    "omic.request_id.RequestIdMiddleware",  # first: every response, even an error page, names its request
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",  # the Content-Security-Policy header (CONTENT_SECURITY_POLICY below)
+    "omic.security.PermissionsPolicyMiddleware",
     "api.errors.ApiProblemMiddleware",  # under /api/, Django's own error pages become problem details
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "omic.middleware.DropMalformedSessionCookie",  # a NUL in the session cookie would be a 500 on PostgreSQL
     "django.contrib.sessions.middleware.SessionMiddleware",
+    "omic.db_router.ReplicaPinMiddleware",  # after sessions: reads stay on the primary just after a write
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "omic.middleware.RejectNulCharacters",  # a NUL in the address or a form is a 400, not a database error
     "django.contrib.messages.middleware.MessageMiddleware",
+    "omic.middleware.IntegrityErrorMessage",  # a broken constraint on a form post: a clear message, not a 500
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    "axes.middleware.AxesMiddleware",  # last: turns a locked-out sign-in into the lockout page
 ]
 
 ROOT_URLCONF = "omic.urls"
@@ -111,10 +121,40 @@ DATABASES["default"]["ATOMIC_REQUESTS"] = True
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 DATABASE_IS_POSTGRES = DATABASES["default"]["ENGINE"].startswith("django.db.backends.postgresql")
 
+# --- Read replica and PgBouncer (docs/deployment.md) ----------------------------------------------------------
+# DATABASE_REPLICA_URL: a streaming replica of the primary. Reads inside omic.db_router.use_replica() (the HOMD
+# dashboard, the national measures) go to it, except a user's for REPLICA_PIN_SECONDS after their last write; writes
+# and transactions always use the primary. Unset: no replica database and no router at all.
+# DATABASE_PGBOUNCER=1: the databases are reached through PgBouncer in transaction pooling, which cannot keep a
+# server-side cursor (.iterator()) open across transactions.
+REPLICA_PIN_SECONDS = env.int("REPLICA_PIN_SECONDS", default=10)
+DATABASE_REPLICA_URL = env.str("DATABASE_REPLICA_URL", default="")
+if DATABASE_REPLICA_URL:
+    DATABASES["replica"] = {
+        **env.db_url_config(DATABASE_REPLICA_URL),
+        "CONN_MAX_AGE": DATABASES["default"].get("CONN_MAX_AGE", 0),
+        "CONN_HEALTH_CHECKS": True,
+        "TEST": {"MIRROR": "default"},  # tests read the replica from the test database itself
+    }
+    DATABASE_ROUTERS = ["omic.db_router.ReplicaRouter"]
+if env.bool("DATABASE_PGBOUNCER", default=False):
+    for _database in DATABASES.values():
+        _database["DISABLE_SERVER_SIDE_CURSORS"] = True
+
 # --- Cache ----------------------------------------------------------------------------------------------------
 REDIS_URL = env.str("REDIS_URL", default="")
 if REDIS_URL:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
+    # fail-soft (omic/cache.py): Redis down or not answering is a cache miss and a warning, never a 500 or a lost job
+    CACHES = {
+        "default": {
+            "BACKEND": "omic.cache.FailSoftRedisCache",
+            "LOCATION": REDIS_URL,
+            "OPTIONS": {
+                "socket_connect_timeout": env.float("REDIS_CONNECT_TIMEOUT", default=1.0),
+                "socket_timeout": env.float("REDIS_SOCKET_TIMEOUT", default=2.0),
+            },
+        }
+    }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "omic"}}
 
@@ -129,10 +169,29 @@ CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_TIME_LIMIT = 30 * 60
 CELERY_TASK_SOFT_TIME_LIMIT = 25 * 60
+# Queues and routes: omic/celery.py. Per-prison batch tasks carry their own, shorter limits (one prison's work).
+CELERY_TASK_DEFAULT_QUEUE = "default"
+CELERY_WORKER_MAX_TASKS_PER_CHILD = env.int("CELERY_WORKER_MAX_TASKS_PER_CHILD", default=200)
+# Cases per committed chunk of one prison's handover sweep task (handover/services/sweep_fanout.py)
+HANDOVER_SWEEP_CHUNK_SIZE = env.int("HANDOVER_SWEEP_CHUNK_SIZE", default=2000)
+# Redis redelivers a task not acknowledged within the visibility timeout: longer than the longest task (hard limit).
+CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=60 * 60)}
 CELERY_TIMEZONE = "Europe/London"
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# A page queueing a job must not hang on a broker that is down: a short connect timeout, and omic.queueing publishes
+# once without retrying (a job it cannot queue is kept in its outbox and caught up by omic.jobs_catch_up).
+CELERY_BROKER_CONNECTION_TIMEOUT = env.float("CELERY_BROKER_CONNECTION_TIMEOUT", default=2.0)
+if CELERY_BROKER_URL.startswith(("redis://", "rediss://")):
+    # kombu retries a refused connection for the whole connect timeout unless told otherwise: once, at once
+    CELERY_BROKER_TRANSPORT_OPTIONS |= {  # keeps the visibility timeout above
+        "socket_connect_timeout": CELERY_BROKER_CONNECTION_TIMEOUT,
+        # a broker that accepts and then stops answering: a publish gives up after this, never hangs the request
+        "socket_timeout": env.float("CELERY_BROKER_SOCKET_TIMEOUT", default=2.0),
+        "max_retries": 1,
+        "interval_start": 0,
+    }
 
 # --- Auth and sessions -----------------------------------------------------------------------------------------
 AUTH_PASSWORD_VALIDATORS = [
@@ -142,6 +201,7 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 AUTHENTICATION_BACKENDS = [
+    "omic.security.LockoutBackend",  # first: refuses a locked-out username and address before any password check
     "rules.permissions.ObjectPermissionBackend",
     "cases.backends.RulesFirstModelBackend",
 ]
@@ -166,6 +226,74 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
+if PRODUCTION:
+    SESSION_COOKIE_NAME = "__Host-sessionid"  # __Host-: secure, whole site, never set by a subdomain
+    CSRF_COOKIE_NAME = "__Host-csrftoken"
+# Permissions-Policy (omic.security.PermissionsPolicyMiddleware): the service uses none of these browser features.
+PERMISSIONS_POLICY = (
+    "accelerometer=(), camera=(), geolocation=(), gyroscope=(), magnetometer=(), microphone=(), payment=(), usb=()"
+)
+
+# --- Sign-in lockout (django-axes; docs/security.md) ---------------------------------------------------------
+# AXES_FAILURE_LIMIT wrong passwords for one username from one address lock that pair out for AXES_COOLOFF_MINUTES;
+# a successful sign-in resets the count. `manage.py axes_reset_username NAME` (or axes_reset) lifts a lockout.
+AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
+AXES_COOLOFF_TIME = dt.timedelta(minutes=env.int("AXES_COOLOFF_MINUTES", default=30))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+# ...and AXES_IP_FAILURE_LIMIT wrong passwords from one address, whatever the usernames, lock the address out
+# (omic.security.LockoutHandler; higher than the pair's limit so an office behind one NAT address is not locked).
+AXES_HANDLER = "omic.security.LockoutHandler"
+AXES_IP_FAILURE_LIMIT = env.int("AXES_IP_FAILURE_LIMIT", default=50)
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "omic.security.lockout_response"  # the GOV.UK page templates/registration/locked_out.html
+AXES_HTTP_RESPONSE_CODE = 429
+# The address is the one the API's rate limits use: X-Forwarded-For counts only behind API_NUM_PROXIES proxies.
+AXES_CLIENT_IP_CALLABLE = "omic.security.client_ip"
+AXES_VERBOSE = False
+
+# --- Single sign-on by OIDC (optional; mozilla-django-oidc; docs/security.md) ----------------------------------
+# Off unless OIDC_RP_CLIENT_ID is set. On: the backend cases.oidc.StaffOIDCBackend, the /oidc/ URLs and a
+# "Sign in with HMPPS Auth" button. Roles come from the OIDC_ROLES_CLAIM values through OIDC_ROLE_MAP (JSON,
+# claim value -> role; empty: cases.oidc.DEFAULT_ROLE_MAP) and prisons from the OIDC_PRISONS_CLAIM codes.
+OIDC_RP_CLIENT_ID = env.str("OIDC_RP_CLIENT_ID", default="")
+OIDC_ENABLED = bool(OIDC_RP_CLIENT_ID)
+OIDC_LOGIN_LABEL = env.str("OIDC_LOGIN_LABEL", default="Sign in with HMPPS Auth")
+OIDC_ROLES_CLAIM = env.str("OIDC_ROLES_CLAIM", default="roles")
+OIDC_PRISONS_CLAIM = env.str("OIDC_PRISONS_CLAIM", default="caseloads")
+OIDC_USERNAME_CLAIM = env.str("OIDC_USERNAME_CLAIM", default="preferred_username")
+OIDC_ROLE_MAP = env.json("OIDC_ROLE_MAP", default={})
+if OIDC_ENABLED:
+    INSTALLED_APPS.append("mozilla_django_oidc")
+    AUTHENTICATION_BACKENDS.insert(1, "cases.oidc.StaffOIDCBackend")
+    OIDC_RP_CLIENT_SECRET = env.str("OIDC_RP_CLIENT_SECRET")
+    OIDC_OP_AUTHORIZATION_ENDPOINT = env.str("OIDC_OP_AUTHORIZATION_ENDPOINT")
+    OIDC_OP_TOKEN_ENDPOINT = env.str("OIDC_OP_TOKEN_ENDPOINT")
+    OIDC_OP_USER_ENDPOINT = env.str("OIDC_OP_USER_ENDPOINT")
+    OIDC_OP_JWKS_ENDPOINT = env.str("OIDC_OP_JWKS_ENDPOINT", default="")
+    OIDC_RP_SIGN_ALGO = env.str("OIDC_RP_SIGN_ALGO", default="RS256")
+    OIDC_RP_SCOPES = env.str("OIDC_RP_SCOPES", default="openid profile email")
+    LOGIN_REDIRECT_URL_FAILURE = "/accounts/login/"  # a path: mozilla-django-oidc does not resolve URL names here
+    if OIDC_RP_SIGN_ALGO.startswith("RS") and not OIDC_OP_JWKS_ENDPOINT:
+        raise ImproperlyConfigured("OIDC_RP_SIGN_ALGO=RS256 needs OIDC_OP_JWKS_ENDPOINT (the provider's JWKS URL).")
+
+# --- Content Security Policy (django-csp; no inline script or style anywhere) ------------------------------
+# The API docs pages relax it for themselves only (api/urls.py). CSP_REPORT_URI, if set, receives violations.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    }
+}
+if env.str("CSP_REPORT_URI", default=""):
+    CONTENT_SECURITY_POLICY["DIRECTIVES"]["report-uri"] = [env.str("CSP_REPORT_URI")]
 
 # --- Internationalisation -------------------------------------------------------------------------------------
 LANGUAGE_CODE = "en-gb"
@@ -237,6 +365,10 @@ ALLOCATION_WORKLOAD_WEIGHTS = env.json("ALLOCATION_WORKLOAD_WEIGHTS", default={}
 # for a full-time POM, 30 for a half-time one).
 POM_CAPACITY_PER_FTE = env.str("POM_CAPACITY_PER_FTE", default="60")  # read as a Decimal by allocation.staff_selectors
 
+# --- Audit trail -----------------------------------------------------------------------------------------------
+# Audit rows older than this many days are deleted by the nightly purge (manage.py audit_purge); 7 years by default.
+AUDIT_RETENTION_DAYS = env.int("AUDIT_RETENTION_DAYS", default=2557)
+
 # --- REST framework -------------------------------------------------------------------------------------------
 # Machines use bearer tokens from POST /api/oauth/token; staff use their browser session (DECISIONS.md D-17).
 # Every view names its scopes (api/permissions.py); every error is RFC 9457 problem details (api/errors.py).
@@ -275,6 +407,11 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    # Several models have a "status" field; name each choice set so the schema (and check --deploy) has no clash.
+    "ENUM_NAME_OVERRIDES": {
+        "EventStatusEnum": "integration.models.EventStatus",
+        "DeliveryStatusEnum": "integration.models.DeliveryStatus",
+    },
     "SCHEMA_PATH_PREFIX": r"/api/(v1/)?",
     "APPEND_COMPONENTS": {
         "securitySchemes": {
@@ -289,5 +426,5 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
+    "loggers": {"django.db.backends": {"level": "WARNING"}, "axes": {"level": "WARNING"}},
 }
