@@ -73,15 +73,16 @@ def _sweep_rows(prison_code: str):
     return fact_rows().filter(prison_id=prison_code, case_information__isnull=False).order_by("prison_number")
 
 
-def _chunk_ranges(prison_code: str, chunk_size: int):
-    """(first, last, count) prison numbers of each chunk of the prison's prisoners with case information: a light
-    keyset read of the numbers only (no OFFSET); each chunk's facts are read under its lock by ``sweep_chunk``."""
+def chunk_ranges(prison_code: str, chunk_size: int, *, after: str = ""):
+    """(first, last, count) prison numbers of each chunk of the prison's prisoners with case information after
+    ``after`` (a resumed prison goes on from its last committed chunk): a light keyset read of the numbers only (no
+    OFFSET); each chunk's facts are read under its lock by ``sweep_chunk``."""
     numbers = (
         Prisoner.objects.filter(prison_id=prison_code, case_information__isnull=False)
         .order_by("prison_number")
         .values_list("prison_number", flat=True)
     )
-    last = ""
+    last = after
     while True:
         page = list(numbers.filter(prison_number__gt=last)[:chunk_size])
         if page:
@@ -231,7 +232,7 @@ def sweep(
         with tqdm(total=total, file=progress, disable=progress is None, unit="case") as bar:
             for code in codes:
                 bar.set_description_str(code)
-                for first, last, size in _chunk_ranges(code, chunk_size):
+                for first, last, size in chunk_ranges(code, chunk_size):
                     counts += sweep_chunk(code, (first, last), today=today, trigger=trigger, now=now)
                     bar.update(size)
         run.computed, run.changed, run.errors = counts.computed, counts.changed, counts.errors

@@ -38,9 +38,9 @@ from django.db.models import F
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from cases.models import Prison, Prisoner
+from cases.models import Prison
 from handover.models import SweepRun, SweepRunPrison
-from handover.services.sweep import CHUNK_SIZE, SweepLocked, sweep_chunk, sweep_lock
+from handover.services.sweep import CHUNK_SIZE, SweepLocked, chunk_ranges, sweep_chunk, sweep_lock
 from omic.locks import single_run
 
 __all__ = ["prison_lock", "sweep_dispatch", "sweep_prison", "sweep_resume", "sweep_run_unfinished"]
@@ -115,23 +115,6 @@ def sweep_resume(run_id: int) -> int:
     return len(codes)
 
 
-def _chunk_ranges_after(prison_code: str, after: str, chunk_size: int):
-    """(first, last, count) prison numbers of each chunk after ``after``, by keyset (as ``sweep`` chunks)."""
-    numbers = (
-        Prisoner.objects.filter(prison_id=prison_code, case_information__isnull=False)
-        .order_by("prison_number")
-        .values_list("prison_number", flat=True)
-    )
-    last = after
-    while True:
-        page = list(numbers.filter(prison_number__gt=last)[:chunk_size])
-        if page:
-            yield page[0], page[-1], len(page)
-        if len(page) < chunk_size:
-            return
-        last = page[-1]
-
-
 def sweep_prison(
     run_id: int,
     prison_code: str,
@@ -163,7 +146,7 @@ def _sweep_prison_locked(run_id, prison_code, *, today, chunk_size, trigger, wor
     parts = SweepRunPrison.objects.filter(pk=part.pk)
     parts.update(attempts=F("attempts") + 1, started_at=Coalesce(F("started_at"), now))
     runs = SweepRun.objects.filter(pk=run_id)
-    ranges = list(_chunk_ranges_after(prison_code, part.resume_after, chunk_size))
+    ranges = list(chunk_ranges(prison_code, chunk_size, after=part.resume_after))
     for index, (first, last, _) in enumerate(ranges):
         with transaction.atomic():
             counts = sweep_chunk(prison_code, (first, last), today=today, trigger=trigger, now=now)
