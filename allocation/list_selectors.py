@@ -10,7 +10,7 @@ Each list is one queryset (plus one prefetch of the POMs on the Allocated list),
 the database, so a page costs the same number of queries whatever the caseload.
 """
 
-from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models import Count, Exists, F, FilteredRelation, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce, Greatest, TruncDate
 
 from cases.models import PomAllocation, Prison, Prisoner
@@ -142,14 +142,27 @@ def allocation_list(
 
 
 def allocation_list_counts(*, prison: Prison) -> dict[str, int]:
-    """How many cases are on each list, in one query (for the tabs and the home page)."""
+    """How many cases are on each list, in one query (for the tabs and the home page).
+
+    The lists' own test, "has an active primary POM", is a join here rather than ``_base``'s EXISTS: an aggregate
+    repeats an annotated EXISTS for every count that reads it, and a case has at most one active primary
+    (``allocation_one_active_per_role``), so the join neither loses nor doubles a case."""
     missing = missing_filter(prison=prison)
-    return _base(prison=prison).aggregate(
-        **{
-            ALLOCATED: Count("pk", filter=Q(has_primary=True)),
-            MISSING_DETAILS: Count("pk", filter=Q(has_primary=False) & missing),
-            TO_ALLOCATE: Count("pk", filter=Q(has_primary=False) & ~missing),
-        }
+    primary = FilteredRelation(
+        "pom_allocations",
+        condition=Q(pom_allocations__role=PomAllocation.Role.PRIMARY, pom_allocations__ended_at__isnull=True),
+    )
+    has_primary = Q(active_primary__isnull=False)
+    return (
+        Prisoner.objects.filter(prison=prison)
+        .annotate(active_primary=primary)
+        .aggregate(
+            **{
+                ALLOCATED: Count("pk", filter=has_primary),
+                MISSING_DETAILS: Count("pk", filter=~has_primary & missing),
+                TO_ALLOCATE: Count("pk", filter=~has_primary & ~missing),
+            }
+        )
     )
 
 

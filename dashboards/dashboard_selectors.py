@@ -31,7 +31,7 @@ from casework.task_selectors import overdue_counts
 from dashboards import calculations as calc
 from handover.selectors import TABS as HANDOVER_TABS
 from handover.selectors import HandoverScope, handover_counts
-from keywork.kpi_selectors import prison_kpi_report
+from keywork.kpi_selectors import prison_kpis_to_date
 from keywork.selectors import configuration_for_prison
 from omic.db_router import use_replica
 
@@ -161,14 +161,16 @@ def _casework_tiles(*, prison: Prison, today: dt.date) -> tuple[list[Tile], list
 
 
 def _keywork_tiles(*, prison: Prison, today: dt.date) -> list[Tile]:
-    if not configuration_for_prison(prison=prison).is_enabled:
+    config = configuration_for_prison(prison=prison)
+    if not config.is_enabled:
         return [Tile("keywork", "Key work delivery", None, _url("keywork_dashboard", prison), "Key work is off here")]
     tiles = []
-    for key, label, start in (
+    periods = (
         ("keywork_week", "Key work delivery this week", calc.week_start(today)),
         ("keywork_month", "Key work delivery this month", calc.month_start(today)),
-    ):
-        kpis = prison_kpi_report(prison=prison, start=start, end=today, today=today).current
+    )
+    figures = prison_kpis_to_date(prison=prison, starts=[s for _, _, s in periods], today=today, config=config)
+    for (key, label, start), kpis in zip(periods, figures, strict=True):
         compliance = None if kpis.compliance is None else Decimal(kpis.compliance)
         tiles.append(
             Tile(

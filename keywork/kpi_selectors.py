@@ -8,6 +8,8 @@ A key worker's figures are counted from the sessions (the reference's rule needs
 """
 
 import datetime as dt
+import functools
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -17,7 +19,12 @@ from django.utils import timezone
 from cases.models import Prison, Prisoner
 from keywork import calculations as calc
 from keywork.models import KeyworkAllocation, KeyworkConfiguration, KeyworkSession, PrisonKeyworkDailyStat, SessionType
-from keywork.selectors import HIGH_COMPLEXITY, configuration_for_prison, key_worker_list_for_prison
+from keywork.selectors import (
+    HIGH_COMPLEXITY,
+    active_key_worker_count,
+    configuration_for_prison,
+    key_worker_list_for_prison,
+)
 
 _SESSION = {"session_type": SessionType.SESSION}
 
@@ -63,7 +70,7 @@ def daily_figures(*, prison: Prison, day: dt.date, config: KeyworkConfiguration)
         for n in seen_today
         if arrivals[n] is not None and (last_before.get(n) is None or last_before[n] < arrivals[n])
     ]
-    active_key_workers = sum(1 for row in key_worker_list_for_prison(prison=prison, config=config) if row.is_active)
+    active_key_workers = active_key_worker_count(prison=prison)
     return calc.DailyFigures(
         date=day,
         prisoners=people["prisoners"],
@@ -144,14 +151,25 @@ class PrisonKpiReport:
     live_today: bool
 
 
-def prison_kpi_report(*, prison: Prison, start: dt.date, end: dt.date, today: dt.date) -> PrisonKpiReport:
-    """The prison's KPIs for [start, end] and the previous period of the same length, and the weekly trend."""
-    config = configuration_for_prison(prison=prison)
+def prison_kpi_report(
+    *,
+    prison: Prison,
+    start: dt.date,
+    end: dt.date,
+    today: dt.date,
+    config: KeyworkConfiguration | None = None,
+    live: Callable[[], calc.DailyFigures] | None = None,
+) -> PrisonKpiReport:
+    """The prison's KPIs for [start, end] and the previous period of the same length, and the weekly trend.
+
+    ``live`` gives today's figures when no snapshot has them yet (default: ``daily_figures`` for today); callers that
+    report several periods ending today pass one memoised function, so today is worked out once."""
+    config = config or configuration_for_prison(prison=prison)
     prev_start, prev_end = calc.previous_period(start, end)
     daily, snapshot_counts = _daily_from_snapshots(prison=prison, start=prev_start, end=end)
     live_today = start <= today <= end and not any(d.date == today for d in daily)
     if live_today:
-        daily.append(daily_figures(prison=prison, day=today, config=config))
+        daily.append(live() if live is not None else daily_figures(prison=prison, day=today, config=config))
     counts = _session_counts(prison=prison, start=prev_start, end=end, snapshot_counts=snapshot_counts)
     totals = dict.fromkeys(("sessions", "entries", "minutes", "prev_sessions", "prev_entries", "prev_minutes"), 0)
     by_day: dict[dt.date, int] = {}
@@ -191,6 +209,19 @@ def prison_kpi_report(*, prison: Prison, start: dt.date, end: dt.date, today: dt
         frequency_weeks=config.frequency_weeks,
     )
     return PrisonKpiReport(prison, config, current, previous, weeks, live_today)
+
+
+def prison_kpis_to_date(
+    *, prison: Prison, starts: Sequence[dt.date], today: dt.date, config: KeyworkConfiguration | None = None
+) -> list[calc.PrisonKpis]:
+    """The prison's current KPIs for each period from one of ``starts`` to today (this week, this month), with the
+    prison's standard read and today's live figures worked out once for all of them."""
+    config = config or configuration_for_prison(prison=prison)
+    live = functools.cache(lambda: daily_figures(prison=prison, day=today, config=config))
+    return [
+        prison_kpi_report(prison=prison, start=start, end=today, today=today, config=config, live=live).current
+        for start in starts
+    ]
 
 
 @dataclass(frozen=True)

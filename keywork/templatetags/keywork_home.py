@@ -8,7 +8,7 @@ import datetime as dt
 from django import template
 from django.utils import timezone
 
-from keywork.kpi_selectors import prison_kpi_report
+from keywork.kpi_selectors import prison_kpis_to_date
 from keywork.recording_selectors import caseload_for_key_worker
 from keywork.selectors import configuration_for_prison
 
@@ -24,8 +24,9 @@ def keywork_home_figures(context):
         if not config.is_enabled:
             return {"show": False}
         week_start = today - dt.timedelta(days=today.weekday())
-        week = prison_kpi_report(prison=prison, start=week_start, end=today, today=today).current
-        month = prison_kpi_report(prison=prison, start=today.replace(day=1), end=today, today=today).current
+        week, month = prison_kpis_to_date(
+            prison=prison, starts=(week_start, today.replace(day=1)), today=today, config=config
+        )
         return {"show": True, "manager": True, "prison": prison, "week": week, "month": month}
     if user.has_perm("keywork.view_own_caseload", prison):
         caseload = caseload_for_key_worker(user=user, prison=prison, today=today)

@@ -157,3 +157,34 @@ def test_past_days_use_the_snapshot_counts_and_late_sessions_are_recounted(priso
     assert session_counts_refresh(prison=prison, first=D(2026, 3, 4), last=D(2026, 3, 10)) == 1
     report = prison_kpi_report(prison=prison, start=D(2026, 3, 10), end=D(2026, 3, 11), today=D(2026, 6, 1))
     assert report.current.sessions == 2
+
+
+def test_the_active_key_worker_count_is_the_active_rows_of_the_key_worker_list(prison, config):
+    """The daily figures count active key workers with one query; it must agree with the key worker list's rows:
+    no profile here or an active one counts; any other status here, an inactive account, or no role does not; a
+    status at another prison does not matter here; a key worker working in two prisons counts once."""
+    from keywork.selectors import active_key_worker_count, key_worker_list_for_prison
+    from tests.factories import PrisonFactory
+    from tests.factories.cases import StaffProfileFactory, UserFactory
+
+    other = PrisonFactory()
+    KeyWorkerProfileFactory(prison=prison)  # active
+    for status in (KeyWorkerStatus.ANNUAL_LEAVE, KeyWorkerStatus.INACTIVE, KeyWorkerStatus.NO_PRISONER_CONTACT):
+        KeyWorkerProfileFactory(prison=prison, status=status)
+    no_profile = UserFactory(roles=["key_worker"])
+    StaffProfileFactory(user=no_profile, prisons=[prison])  # the defaults: active
+    both = KeyWorkerProfileFactory(prison=prison)  # active here, inactive at the other prison
+    KeyWorkerProfileFactory(prison=other, user=both.user, status=KeyWorkerStatus.INACTIVE)
+    both.user.staff_profile.prisons.add(other)
+    gone = KeyWorkerProfileFactory(prison=prison)
+    gone.user.is_active = False
+    gone.user.save()
+    not_a_key_worker = UserFactory()
+    StaffProfileFactory(user=not_a_key_worker, prisons=[prison])
+
+    rows = key_worker_list_for_prison(prison=prison)
+    assert sum(1 for row in rows if row.is_active) == 3
+    assert active_key_worker_count(prison=prison) == 3
+    assert active_key_worker_count(prison=other) == sum(
+        1 for row in key_worker_list_for_prison(prison=other) if row.is_active
+    )
