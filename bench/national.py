@@ -17,7 +17,10 @@ its target and its baseline or ratio:
 4. the HOMD dashboard and the POM caseload of the largest prison (server time through Django's test client, as
    ``bench/pages.py``) and ``GET /api/v1/handovers/{prisonNumber}`` through gunicorn driven by locust (as
    ``bench/api.py``), on a quiet database (the baseline) and again while fanned-out sweeps run back to back on two
-   workers (one "night" after another).
+   workers (one "night" after another): first with the workers at the web's CPU priority, then at ``--worker-nice``
+   (default 6), the weight docker-compose.yml gives ``worker-recalc`` against the web (cpu_shares 256 of 1024).
+
+``--parts pages`` (with the data set left by ``--keep``) measures only the pages, starting its two workers.
 
 The national data set is deleted at the end unless ``--keep``; ``--skip-seed`` reuses one left by ``--keep``.
 Emails go to Django's dummy backend (here and in the workers) unless EMAIL_BACKEND is set.
@@ -119,6 +122,19 @@ def start_worker(i: int) -> tuple[subprocess.Popen, str]:
         time.sleep(0.5)
     stop(process)
     raise SystemExit(f"the Celery worker {name} did not start")
+
+
+def ensure_workers(n: int) -> None:
+    """At least ``n`` Celery workers on ``recalc`` (``--parts pages`` starts them here)."""
+    while len(WORKERS) < n:
+        WORKERS.append(start_worker(len(WORKERS) + 1)[0])
+
+
+def renice_workers(niceness: int) -> None:
+    """Set the CPU priority of every worker process (each worker's session: its main process and its pool child)."""
+    for worker in WORKERS:
+        if worker.poll() is None:
+            os.setpriority(os.PRIO_PGRP, worker.pid, niceness)
 
 
 def stop(process: subprocess.Popen | None) -> None:
@@ -331,24 +347,34 @@ def part_pages(args, today: dt.date) -> None:
         loadgen = SweepsUnderfoot(today + dt.timedelta(days=3))
         loadgen.start()
         time.sleep(3)  # the workers are sweeping
-        print(f"\n  While fanned-out sweeps run on 2 workers ({load()}):")
-        busy = measure_pages(prison, homd, pom, args.runs)
-        for label, (figures, target) in busy.items():
-            base = quiet[label][0]["p95"]
-            print(_line(label, figures, target) + f"   quiet p95 {base * 1000:.1f} ms ({figures['p95'] / base:.1f}x)")
-        api_busy = run_locust(port=GUNICORN_PORT, mode="handover", users=args.users, seconds=args.seconds,
-                              numbers=numbers, token=token, server=gunicorn)  # fmt: skip
-        ok = api_busy["rps"] >= 300 and api_busy["p95"] <= 50 and not api_busy["failures"]
-        print(f"  API through gunicorn, locust {args.users} users: {api_busy['rps']:.0f} req/s, p95 "
-              f"{api_busy['p95']:.0f} ms, {api_busy['failures']} failed; quiet {api_quiet['rps']:.0f} req/s "
-              f"({api_busy['rps'] / api_quiet['rps']:.2f}x); target >= 300 req/s, p95 <= 50 ms: "
-              f"{'met' if ok else 'NOT met'} ({load()})")  # fmt: skip
+        phases = [(0, "at the same CPU priority as the web (one machine, nothing to separate them)")]
+        if args.worker_nice:
+            phases.append((args.worker_nice, f"at nice {args.worker_nice} (at nice 6 a CPU weight of 272 against "
+                           "the web's 1024, as docker-compose.yml's cpu_shares 256 for worker-recalc)"))  # fmt: skip
+        for niceness, how in phases:
+            renice_workers(niceness)
+            swept = len(loadgen.seconds)
+            print(f"\n  While fanned-out sweeps run on 2 workers {how} ({load()}):")
+            busy = measure_pages(prison, homd, pom, args.runs)
+            for label, (figures, target) in busy.items():
+                base = quiet[label][0]["p95"]
+                ratio = f"   quiet p95 {base * 1000:.1f} ms ({figures['p95'] / base:.1f}x)"
+                print(_line(label, figures, target) + ratio)
+            api_busy = run_locust(port=GUNICORN_PORT, mode="handover", users=args.users, seconds=args.seconds,
+                                  numbers=numbers, token=token, server=gunicorn)  # fmt: skip
+            ok = api_busy["rps"] >= 300 and api_busy["p95"] <= 50 and not api_busy["failures"]
+            print(f"  API through gunicorn, locust {args.users} users: {api_busy['rps']:.0f} req/s, p95 "
+                  f"{api_busy['p95']:.0f} ms, {api_busy['failures']} failed; quiet {api_quiet['rps']:.0f} req/s "
+                  f"({api_busy['rps'] / api_quiet['rps']:.2f}x); target >= 300 req/s, p95 <= 50 ms: "
+                  f"{'met' if ok else 'NOT met'} ({load()})")  # fmt: skip
+            print(f"  sweeps finished during this phase: {len(loadgen.seconds) - swept} (the sweep kept running)")
     finally:
         if loadgen is not None:
             loadgen.halt.set()
             loadgen.join()
             done = ", ".join(f"{s:.1f} s" for s in loadgen.seconds)
             print(f"  sweeps that ran under the measurements (2 workers, each a new day): {done}")
+        renice_workers(0)
         if gunicorn is not None:
             stop(gunicorn)
         for api_client in ApiClient.objects.filter(name=CLIENT_NAME):
@@ -369,6 +395,12 @@ def main() -> None:
     parser.add_argument("--seconds", type=int, default=20, help="locust run time (default 20)")
     parser.add_argument("--gunicorn-workers", type=int, default=3)
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--parts", default="seed,sweep,nightly,pages",
+                        help="which parts to run (default all: seed,sweep,nightly,pages); pages alone needs the "
+                        "national data set and its handovers already there (--skip-seed --keep)")  # fmt: skip
+    parser.add_argument("--worker-nice", type=int, default=6,
+                        help="the pages are measured under the sweeps twice: with the workers at the web's CPU "
+                        "priority, then at this niceness (6: as docker-compose.yml; 0: only the first)")  # fmt: skip
     args = parser.parse_args()
     if connection.vendor != "postgresql" or not settings.CELERY_BROKER_URL.startswith("redis://"):
         raise SystemExit("bench/national.py needs PostgreSQL and Redis: set DATABASE_URL and CELERY_BROKER_URL.")
@@ -382,16 +414,22 @@ def main() -> None:
           f"day {today}; {load()}")  # fmt: skip
     app.control.purge()
     started = time.perf_counter()
+    parts = set(args.parts.split(","))
     try:
-        part_seed(args)
-        figures = part_sweep(args, today)
-        part_nightly(args, today, figures)
-        part_pages(args, today)
+        if "seed" in parts:
+            part_seed(args)
+        if "sweep" in parts:
+            figures = part_sweep(args, today)
+            if "nightly" in parts:
+                part_nightly(args, today, figures)
+        if "pages" in parts:
+            ensure_workers(2)
+            part_pages(args, today)
     finally:
         for worker in WORKERS:
             stop(worker)
         app.control.purge()
-        if not args.keep:
+        if not args.keep and "seed" in parts:  # a run without the seed part leaves the data set it found
             clock("delete the national data set (--keep leaves it)", national_seed.national_estate_delete)
     print(f"\nThe whole benchmark took {time.perf_counter() - started:,.0f} s; {load()}")
 
