@@ -1,9 +1,10 @@
 """How the API knows who is calling: a machine with a bearer token, or a member of staff with a browser session.
 
 ``BearerTokenAuthentication`` reads ``Authorization: Bearer <token>``, issued by POST /api/oauth/token. The
-token's digest is looked up in the cache first (for up to ``API_TOKEN_CACHE_SECONDS``, never past the token's
-expiry), then in the database. Rotating a secret, changing or deactivating a client deletes its tokens and their
-cache entries, so they stop working at once.
+token's digest is looked up in this process's memory first (``api.token_cache``, for up to
+``API_TOKEN_LOCAL_CACHE_SECONDS``: a second), then in the shared cache (for up to ``API_TOKEN_CACHE_SECONDS``), never
+past the token's expiry, then in the database. Rotating a secret, changing or deactivating a client deletes its
+tokens and their cache entries, so they stop working at once (in another worker process within that second).
 
 Either way the request ends up with an ``ApiPrincipal`` (``api.permissions.principal_for``): the scopes it holds and
 the prisons it may see.
@@ -17,6 +18,7 @@ from django.core.cache import cache
 from django.utils import timezone
 from rest_framework import authentication, exceptions
 
+from api import token_cache
 from api.client_services import digest, token_cache_key
 from api.models import ApiToken
 
@@ -83,10 +85,14 @@ class BearerTokenAuthentication(authentication.BaseAuthentication):
         except UnicodeDecodeError:
             raise exceptions.AuthenticationFailed("The bearer token is not valid") from None
         now = timezone.now()
-        key = token_cache_key(digest(token))
+        token_hash = digest(token)
+        found = token_cache.get(token_hash)
+        if found is not None and found[1].expires_at > now:
+            return found
+        key = token_cache_key(token_hash)
         found = cache.get(key)
         if found is None or found[1].expires_at <= now:
-            found = _load(digest(token), now)
+            found = _load(token_hash, now)
             if found is None:
                 raise exceptions.AuthenticationFailed("The bearer token is not valid or has expired")
             seconds = min(
@@ -94,6 +100,7 @@ class BearerTokenAuthentication(authentication.BaseAuthentication):
             )
             if seconds > 0:
                 cache.set(key, found, seconds)
+        token_cache.put(token_hash, found)
         return found
 
     def authenticate_header(self, request):

@@ -17,6 +17,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from api import token_cache
 from api.models import ApiClient, ApiToken
 from api.scopes import SCOPES
 from cases.audit import audit_record
@@ -70,8 +71,13 @@ def _forget_tokens(client: ApiClient) -> None:
     client.tokens.all().delete()
     if hashes:
         keys = [token_cache_key(h) for h in hashes]
-        transaction.on_commit(lambda: cache.delete_many(keys))
-        cache.delete_many(keys)
+
+        def forget():
+            cache.delete_many(keys)
+            token_cache.forget(hashes)  # this process's copies; other processes' lapse within a second
+
+        transaction.on_commit(forget)
+        forget()
 
 
 @transaction.atomic

@@ -8,6 +8,33 @@ from api.errors import invalid_field
 POM_OR_COM = ["POM", "COM"]
 
 
+class OutputSerializer(serializers.Serializer):
+    """An output serializer whose fields are bound once per class instead of once per use.
+
+    DRF deep-copies every declared field (nested serializers included) each time a serializer is made; for the
+    handover read that copying cost more than the query (issue #10). Output only, and only for fields that read
+    nothing from ``context`` (no request, no hyperlinks): the bound fields are shared by every instance, and
+    ``to_representation`` of these fields keeps no state. The JSON is exactly DRF's.
+    """
+
+    @property
+    def fields(self):
+        shared = type(self).__dict__.get("_shared_fields")
+        if shared is None:
+            shared = serializers.Serializer.fields.func(self)  # DRF's own binding, done once
+            type(self)._shared_fields = shared
+            type(self)._shared_readable = tuple(f for f in shared.values() if not f.write_only)
+        return shared
+
+    @property
+    def _readable_fields(self):
+        readable = type(self).__dict__.get("_shared_readable")
+        if readable is None:
+            self.fields  # noqa: B018 (binds them)
+            readable = type(self)._shared_readable
+        return readable
+
+
 class PageInputSerializer(serializers.Serializer):
     page = serializers.IntegerField(min_value=1, max_value=100_000, default=1)
     pageSize = serializers.IntegerField(min_value=1, max_value=500, default=100)
@@ -59,7 +86,7 @@ class ContactSerializer(serializers.Serializer):
     email = serializers.EmailField(allow_null=True)
 
 
-class HandoverSerializer(serializers.Serializer):
+class HandoverSerializer(OutputSerializer):
     prisonNumber = serializers.CharField(source="prison_number")
     prisonCode = serializers.CharField(source="prison_code")
     insideOmicPolicy = serializers.BooleanField(source="inside_omic_policy")

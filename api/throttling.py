@@ -7,30 +7,39 @@ failed secrets of each client id by ``token_failures_*`` (whatever address they 
 """
 
 import hashlib
+import logging
 import time
 
 from django.conf import settings
-from django.core.cache import cache
+from django.core.cache import DEFAULT_CACHE_ALIAS, cache, caches
 from django.core.cache.backends.redis import RedisCache
 from rest_framework.throttling import BaseThrottle, SimpleRateThrottle
 
 from api.permissions import principal_for
+from omic.cache import REDIS_DOWN
+
+logger = logging.getLogger(__name__)
 
 
 def _count(key: str, window: int) -> int:
     """Add one to the window's counter and return it. On Redis one round trip (INCR and EXPIRE NX pipelined); on
-    other caches add-then-incr."""
-    if isinstance(cache, RedisCache):
-        full = cache.make_and_validate_key(key)
-        pipe = cache._cache.get_client(full, write=True).pipeline(transaction=False)
-        pipe.incr(full)
-        pipe.expire(full, window + 5, nx=True)
-        return pipe.execute()[0]
-    cache.add(key, 0, window + 5)
+    other caches add-then-incr. Redis down counts as the first request of the window (the cache fails soft)."""
+    backend = caches[DEFAULT_CACHE_ALIAS]  # the backend itself: ``cache`` is a proxy, never a RedisCache
+    if isinstance(backend, RedisCache):
+        full = backend.make_and_validate_key(key)
+        try:
+            pipe = backend._cache.get_client(full, write=True).pipeline(transaction=False)
+            pipe.incr(full)
+            pipe.expire(full, window + 5, nx=True)
+            return pipe.execute()[0]
+        except REDIS_DOWN as error:
+            logger.warning("Cache unreachable, rate count treated as the first (%s)", error)
+            return 1
+    backend.add(key, 0, window + 5)
     try:
-        return cache.incr(key)
+        return backend.incr(key)
     except ValueError:  # expired between add and incr
-        cache.set(key, 1, window + 5)
+        backend.set(key, 1, window + 5)
         return 1
 
 

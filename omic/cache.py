@@ -12,7 +12,7 @@ keep a Redis that stops answering from hanging a request.
 import logging
 
 from django.core.cache.backends.base import DEFAULT_TIMEOUT
-from django.core.cache.backends.redis import RedisCache
+from django.core.cache.backends.redis import RedisCache, RedisCacheClient
 from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import TimeoutError as RedisTimeoutError
 
@@ -21,7 +21,27 @@ logger = logging.getLogger(__name__)
 REDIS_DOWN = (RedisConnectionError, RedisTimeoutError, ConnectionError, TimeoutError)
 
 
+class ReusingRedisCacheClient(RedisCacheClient):
+    """Django's client makes a new ``redis.Redis`` for every call (about 0.1 ms each: it builds a table of some 500
+    response callbacks); a ``redis.Redis`` is thread-safe and holds no connection itself, so one per pool is kept."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._clients = {}
+
+    def get_client(self, key=None, *, write=False):
+        pool = self._get_connection_pool(write)
+        client = self._clients.get(id(pool))
+        if client is None:
+            client = self._clients[id(pool)] = self._client(connection_pool=pool)
+        return client
+
+
 class FailSoftRedisCache(RedisCache):
+    def __init__(self, server, params):
+        super().__init__(server, params)
+        self._class = ReusingRedisCacheClient
+
     def _down(self, operation: str, error: Exception) -> None:
         logger.warning("Cache unreachable, %s treated as a miss (%s)", operation, error)
 

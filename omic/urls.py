@@ -16,6 +16,9 @@ urlpatterns = [
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("health", health.health, name="health"),
     path("health/ping", health.ping, name="health_ping"),
+    # Early: the resolver tries patterns in order, and the API's busiest reads (issue #10) should not first be
+    # matched against every page's address (about 0.15 ms a request). No page address starts with api/.
+    path("api/", include("api.urls")),
     path("prisons/switch/", views.prison_switch, name="prison_switch"),
     path("prisons/<prison:prison_code>/", views.prison_home, name="prison_home"),
     path("prisons/<prison:prison_code>/staff/", views.staff_list, name="staff_list"),
@@ -37,7 +40,6 @@ urlpatterns = [
     path("", include("dashboards.urls")),
     path("", include("oversight.urls")),
     path("", include("integration.urls")),
-    path("api/", include("api.urls")),
     path("service-admin/api-clients/", include("api.admin_urls")),
     path("admin/", admin.site.urls),
 ]

@@ -381,6 +381,7 @@ REST_FRAMEWORK = {
     "DEFAULT_THROTTLE_CLASSES": ["api.throttling.ApiClientRateThrottle"],
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
     "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_CONTENT_NEGOTIATION_CLASS": "api.negotiation.ApiContentNegotiation",  # a fast path for JSON
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "api.errors.exception_handler",
     "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
@@ -390,6 +391,8 @@ REST_FRAMEWORK = {
 }
 API_TOKEN_LIFETIME = env.int("API_TOKEN_LIFETIME", default=20 * 60)  # seconds a bearer token lasts
 API_TOKEN_CACHE_SECONDS = env.int("API_TOKEN_CACHE_SECONDS", default=60)  # a token's client, cached this long
+# ... and in each process's memory this long (api/token_cache.py): a revoked token lapses in other workers within it
+API_TOKEN_LOCAL_CACHE_SECONDS = env.float("API_TOKEN_LOCAL_CACHE_SECONDS", default=1.0)
 API_STAFF_RATE_PER_MINUTE = env.int("API_STAFF_RATE_PER_MINUTE", default=600)
 API_TOKEN_RATE_PER_MINUTE = env.int("API_TOKEN_RATE_PER_MINUTE", default=120)  # token requests per address
 SPECTACULAR_SETTINGS = {
