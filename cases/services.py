@@ -76,9 +76,13 @@ def _check(*, prisoner: Prisoner, sentence: Sentence | None, case: CaseInformati
 
 
 def _save(obj: models.Model, changes: dict[str, tuple], *, is_new: bool, prisoner: Prisoner, audit: dict) -> None:
-    """Save a new object, or only the changed fields of a stored one, and record the change in the audit trail."""
+    """Save a new object, or only the changed fields of a stored one, and record the change in the audit trail.
+
+    A new object is inserted, never updated: a prisoner's key is their prison number, and Django's plain ``save()``
+    would UPDATE first, quietly taking over a row another writer committed since this one looked (two identical PUTs
+    at once both reported "created"). Inserted, the loser is refused by the key and the caller tries again."""
     if is_new:
-        obj.save()
+        obj.save(force_insert=True)
     else:
         extra = ["updated_at"] if any(f.name == "updated_at" for f in obj._meta.concrete_fields) else []
         obj.save(update_fields=[*changes, *extra])
