@@ -4,6 +4,7 @@ import pytest
 from django.core.cache import cache
 from rest_framework.test import APIClient
 
+from api import token_cache
 from api.client_services import api_client_register, api_token_issue
 
 
@@ -19,10 +20,13 @@ def _api_urls_only(settings, request):
 
 @pytest.fixture(autouse=True)
 def _fresh_cache():
-    """Tokens and rate-limit counters live in the cache: start each test without another test's."""
+    """Tokens and rate-limit counters live in the cache, and checked tokens in each process's memory too
+    (api.token_cache): start each test without another test's."""
     cache.clear()
+    token_cache.clear()
     yield
     cache.clear()
+    token_cache.clear()
 
 
 @pytest.fixture

@@ -22,13 +22,6 @@ from tests.handover.pages_setup import make_case
 URL = "/api/v1/handovers/{}"
 
 
-@pytest.fixture(autouse=True)
-def _fresh_token_cache():
-    token_cache.clear()
-    yield
-    token_cache.clear()
-
-
 @pytest.fixture
 def clock(monkeypatch):
     """The token cache's clock, moved by hand."""
