@@ -104,9 +104,7 @@ def sweep_chunk(
     now = now or timezone.now()
     counts = ChunkCounts()
     with transaction.atomic():
-        Prisoner.objects.select_for_update().filter(prison_id=code, prison_number__range=between).order_by(
-            "prison_number"
-        ).values_list("pk", flat=True).last()
+        _lock_chunk(code, between)
         rows = list(_sweep_rows(code).filter(prison_number__range=between))
         changes = _calculate_chunk(rows, code, between, today=today, now=now, counts=counts)
         if changes:
@@ -116,6 +114,13 @@ def sweep_chunk(
             counts.computed -= failed
     _after_chunk(changes, code, between, today=today)
     return counts
+
+
+def _lock_chunk(code: str, between: tuple[str, str]) -> int:
+    """Lock every prisoner of the chunk, in prison-number order; returns how many. Every row must be fetched: a
+    ``FOR UPDATE`` query locks only the rows it returns, so ``.first()`` or ``.last()`` (``LIMIT 1``) would lock one."""
+    rows = Prisoner.objects.select_for_update().filter(prison_id=code, prison_number__range=between)
+    return len(rows.order_by("prison_number").values_list("pk", flat=True))
 
 
 def _reraise_time_limit(error: Exception) -> None:

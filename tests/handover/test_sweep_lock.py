@@ -18,8 +18,11 @@ pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 TODAY = dt.date(2026, 11, 24)
 
 
-def test_a_change_committed_during_the_sweep_is_not_overwritten():
-    number = handover_case(release_in=relativedelta(months=20)).pk
+@pytest.mark.parametrize("changed", [0, 1, 2], ids=["first of the chunk", "in the middle", "last of the chunk"])
+def test_a_change_committed_during_the_sweep_is_not_overwritten(changed):
+    first = handover_case(release_in=relativedelta(months=20))
+    chunk = [first, *(handover_case(prison=first.prison, release_in=relativedelta(months=20)) for _ in range(2))]
+    number = sorted(p.pk for p in chunk)[changed]  # one chunk of three: every one of them must be locked
     new_release = TODAY + relativedelta(months=30)
     locked, done = threading.Event(), threading.Event()
 
