@@ -42,7 +42,7 @@ def pytest_collection_modifyitems(config, items):
     """PostgreSQL-only tests skip on SQLite, and real-worker tests skip on the in-memory broker, with a reason."""
     from django.conf import settings
 
-    on_postgres = settings.DATABASES["default"]["ENGINE"].startswith("django.db.backends.postgresql")
+    on_postgres = settings.DATABASE_IS_POSTGRES
     real_broker = not settings.CELERY_BROKER_URL.startswith("memory://")
     skip_pg = pytest.mark.skip(reason="needs PostgreSQL: set DATABASE_URL=postgres://... (.ci/run does)")
     skip_worker = pytest.mark.skip(reason="needs a real broker: set CELERY_BROKER_URL=redis://... (.ci/run does)")

@@ -119,7 +119,11 @@ else:
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 DATABASES["default"]["ATOMIC_REQUESTS"] = True
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
-DATABASE_IS_POSTGRES = DATABASES["default"]["ENGINE"].startswith("django.db.backends.postgresql")
+DATABASE_IS_POSTGRES = DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql"
+# Django's PostgreSQL backend, with a health check that makes no round trip while the connection is idle and well.
+POSTGRESQL_ENGINE = "omic.postgresql"
+if DATABASE_IS_POSTGRES:
+    DATABASES["default"]["ENGINE"] = POSTGRESQL_ENGINE
 
 # --- Read replica and PgBouncer (docs/deployment.md) ----------------------------------------------------------
 # DATABASE_REPLICA_URL: a streaming replica of the primary. Reads inside omic.db_router.use_replica() (the HOMD
@@ -131,7 +135,7 @@ REPLICA_PIN_SECONDS = env.int("REPLICA_PIN_SECONDS", default=10)
 DATABASE_REPLICA_URL = env.str("DATABASE_REPLICA_URL", default="")
 if DATABASE_REPLICA_URL:
     DATABASES["replica"] = {
-        **env.db_url_config(DATABASE_REPLICA_URL),
+        **env.db_url_config(DATABASE_REPLICA_URL, engine=POSTGRESQL_ENGINE),
         "CONN_MAX_AGE": DATABASES["default"].get("CONN_MAX_AGE", 0),
         "CONN_HEALTH_CHECKS": True,
         "TEST": {"MIRROR": "default"},  # tests read the replica from the test database itself

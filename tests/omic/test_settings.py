@@ -57,7 +57,7 @@ def test_environment_switches_to_postgres_redis():
     )
     assert result.returncode == 0, result.stderr
     values = json.loads(result.stdout)
-    assert values["db"] == "django.db.backends.postgresql"
+    assert values["db"] == "omic.postgresql"  # Django's backend with a cheaper health check
     assert values["broker"] == "redis://127.0.0.1:6379/0"
     assert values["eager"] is False
     assert values["cache"].endswith("RedisCache")
