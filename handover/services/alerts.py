@@ -9,7 +9,8 @@ The four kinds (``cases.Alert.kind``), worked out from the stored handover and w
   the start) with no COM.
 
 ``alerts_sync`` works on a set of prisoners or a prison in a constant number of queries: one read of the stored
-handovers, one of the open alerts, then at most one bulk insert, one bulk resolve and one bulk update.
+handovers, one of the open alerts; only when something is to change, the open alerts again under a lock, then at
+most one bulk insert, one bulk resolve and one bulk update.
 """
 
 import datetime as dt
@@ -105,29 +106,37 @@ def alerts_sync(
         for kind, (message, due_date) in due.items():
             wanted[(row["prisoner_id"], kind)] = (message, due_date, row["prisoner__prison_id"])
     counts = AlertCounts()
+    if not any(_differences(_by_key(alerts), wanted)):  # most nights: nothing to raise, resolve or reword, no lock
+        return counts
     with transaction.atomic():
-        open_alerts = {(a.prisoner_id, a.kind): a for a in alerts.select_for_update()}
-        gone = [a.pk for key, a in open_alerts.items() if key not in wanted]
+        gone, new, changed = _differences(_by_key(alerts.select_for_update()), wanted)  # again, under the lock
         if gone:
             counts.resolved = Alert.objects.filter(pk__in=gone).update(status=Alert.Status.RESOLVED, resolved_on=today)
-        new, changed = [], []
-        for (prisoner_id, kind), (message, due_date, prison_id) in wanted.items():
-            alert = open_alerts.get((prisoner_id, kind))
-            if alert is None:
-                new.append(
-                    Alert(
-                        prisoner_id=prisoner_id,
-                        prison_id=prison_id,
-                        kind=kind,
-                        message=message,
-                        due_date=due_date,
-                        raised_on=today,
-                    )
-                )
-            elif (alert.message, alert.due_date, alert.prison_id) != (message, due_date, prison_id):
-                alert.message, alert.due_date, alert.prison_id = message, due_date, prison_id
-                changed.append(alert)
-        Alert.objects.bulk_create(new, batch_size=1000)
+        Alert.objects.bulk_create(
+            [
+                Alert(prisoner_id=p, prison_id=prison, kind=kind, message=message, due_date=due, raised_on=today)
+                for (p, kind), (message, due, prison) in new
+            ],
+            batch_size=1000,
+        )
         Alert.objects.bulk_update(changed, ["message", "due_date", "prison_id"], batch_size=500)
         counts.raised = len(new)
     return counts
+
+
+def _by_key(alerts) -> dict:
+    return {(a.prisoner_id, a.kind): a for a in alerts}
+
+
+def _differences(open_alerts: dict, wanted: dict) -> tuple[list, list, list]:
+    """(pks of open alerts no longer wanted, wanted alerts not open as (key, value) pairs, open alerts reworded)."""
+    gone = [a.pk for key, a in open_alerts.items() if key not in wanted]
+    new, changed = [], []
+    for key, (message, due_date, prison_id) in wanted.items():
+        alert = open_alerts.get(key)
+        if alert is None:
+            new.append((key, (message, due_date, prison_id)))
+        elif (alert.message, alert.due_date, alert.prison_id) != (message, due_date, prison_id):
+            alert.message, alert.due_date, alert.prison_id = message, due_date, prison_id
+            changed.append(alert)
+    return gone, new, changed

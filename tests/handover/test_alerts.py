@@ -101,10 +101,40 @@ def test_a_prison_at_a_time_in_constant_queries(django_assert_num_queries):
     prison = PrisonFactory(code="LEI")
     for days in (10, 20):
         StoredHandoverFactory(prisoner=handover_case(prison=prison), handover_date=TODAY + dt.timedelta(days=days))
-    with django_assert_num_queries(5):  # read handovers, savepoint, lock open alerts, insert, release savepoint
+    # read handovers, read open alerts, savepoint, lock open alerts, insert, release savepoint
+    with django_assert_num_queries(6):
         alerts_sync(today=TODAY, prison_code="LEI")
     for days in range(30, 50):
         StoredHandoverFactory(prisoner=handover_case(prison=prison), handover_date=TODAY + dt.timedelta(days=days))
-    with django_assert_num_queries(5):
+    with django_assert_num_queries(6):
         assert alerts_sync(today=TODAY, prison_code="LEI").raised == 20
     assert Alert.objects.filter(prison=prison, status="open").count() == 22
+
+
+@pytest.mark.django_db
+def test_nothing_to_change_takes_no_lock_and_writes_nothing(django_assert_num_queries):
+    """The usual night: the open alerts are already right, so the sync reads and stops (no lock, no write)."""
+    prison = PrisonFactory(code="LEI")
+    for days in (10, 20, 30):
+        StoredHandoverFactory(prisoner=handover_case(prison=prison), handover_date=TODAY + dt.timedelta(days=days))
+    alerts_sync(today=TODAY, prison_code="LEI")
+    before = list(Alert.objects.order_by("pk").values())
+    with django_assert_num_queries(2) as captured:  # read handovers, read open alerts
+        counts = alerts_sync(today=TODAY, prison_code="LEI")
+    assert (counts.raised, counts.resolved) == (0, 0)
+    assert not any("FOR UPDATE" in query["sql"] for query in captured.captured_queries)
+    assert list(Alert.objects.order_by("pk").values()) == before
+
+
+@pytest.mark.django_db
+def test_a_change_found_without_the_lock_is_made_under_it():
+    """The lock-free read only decides whether to take the lock: what is written is worked out again under it."""
+    prison = PrisonFactory(code="LEI")
+    stored = StoredHandoverFactory(prisoner=handover_case(prison=prison), handover_date=TODAY + dt.timedelta(days=10))
+    alerts_sync(today=TODAY, prison_code="LEI")
+    stored.handover_date = TODAY + dt.timedelta(days=12)
+    stored.save(update_fields=["handover_date"])
+    assert alerts_sync(today=TODAY, prison_code="LEI").raised == 0  # reworded, not raised again
+    (alert,) = Alert.objects.filter(prisoner=stored.prisoner, status="open")
+    assert alert.due_date == TODAY + dt.timedelta(days=12)
+    assert str((TODAY + dt.timedelta(days=12)).day) in alert.message
