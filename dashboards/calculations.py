@@ -52,15 +52,6 @@ def median_wait_days(waiting_since: Iterable[dt.date | None], *, today: dt.date)
     return median(days_since(day, today=today) for day in waiting_since)
 
 
-def week_start(today: dt.date) -> dt.date:
-    """The Monday of ``today``'s week (key work weeks run Monday to Sunday)."""
-    return today - dt.timedelta(days=today.weekday())
-
-
-def month_start(today: dt.date) -> dt.date:
-    return today.replace(day=1)
-
-
 def on_time(*, due: dt.date, done: dt.date | None) -> bool:
     """A task done on or before its due date (the handover meeting: within 4 weeks of the COM's allocation)."""
     return done is not None and done <= due

@@ -28,10 +28,9 @@ from casework.early_allocation_selectors import early_allocation_pending_list
 from casework.models import TaskKind
 from casework.parole_selectors import parole_approaching_list
 from casework.task_selectors import overdue_counts
-from dashboards import calculations as calc
 from handover.selectors import TABS as HANDOVER_TABS
 from handover.selectors import HandoverScope, handover_counts
-from keywork.kpi_selectors import prison_kpis_to_date
+from keywork.kpi_selectors import prison_kpis_this_week_and_month
 from keywork.selectors import configuration_for_prison
 from omic.db_router import use_replica
 
@@ -165,19 +164,18 @@ def _keywork_tiles(*, prison: Prison, today: dt.date) -> list[Tile]:
     if not config.is_enabled:
         return [Tile("keywork", "Key work delivery", None, _url("keywork_dashboard", prison), "Key work is off here")]
     tiles = []
-    periods = (
-        ("keywork_week", "Key work delivery this week", calc.week_start(today)),
-        ("keywork_month", "Key work delivery this month", calc.month_start(today)),
-    )
-    figures = prison_kpis_to_date(prison=prison, starts=[s for _, _, s in periods], today=today, config=config)
-    for (key, label, start), kpis in zip(periods, figures, strict=True):
+    week, month = prison_kpis_this_week_and_month(prison=prison, today=today, config=config)
+    for key, label, kpis in (
+        ("keywork_week", "Key work delivery this week", week),
+        ("keywork_month", "Key work delivery this month", month),
+    ):
         compliance = None if kpis.compliance is None else Decimal(kpis.compliance)
         tiles.append(
             Tile(
                 key,
                 label,
                 compliance,
-                _url("keywork_dashboard", prison, start=start.isoformat(), end=today.isoformat()),
+                _url("keywork_dashboard", prison, start=kpis.start.isoformat(), end=kpis.end.isoformat()),
                 f"{kpis.sessions} of {kpis.projected_sessions} sessions projected",
                 unit="%",
             )

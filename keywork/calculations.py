@@ -60,6 +60,15 @@ def period_days(start: dt.date, end: dt.date) -> int:
     return (end - start).days + 1
 
 
+def week_start(today: dt.date) -> dt.date:
+    """The Monday of ``today``'s week (key work weeks run Monday to Sunday)."""
+    return today - dt.timedelta(days=today.weekday())
+
+
+def month_start(today: dt.date) -> dt.date:
+    return today.replace(day=1)
+
+
 def previous_period(start: dt.date, end: dt.date) -> tuple[dt.date, dt.date]:
     """The period of the same length that ends the day before ``start``."""
     length = period_days(start, end)

@@ -9,7 +9,7 @@ A key worker's figures are counted from the sessions (the reference's rule needs
 
 import datetime as dt
 import functools
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -211,17 +211,18 @@ def prison_kpi_report(
     return PrisonKpiReport(prison, config, current, previous, weeks, live_today)
 
 
-def prison_kpis_to_date(
-    *, prison: Prison, starts: Sequence[dt.date], today: dt.date, config: KeyworkConfiguration | None = None
-) -> list[calc.PrisonKpis]:
-    """The prison's current KPIs for each period from one of ``starts`` to today (this week, this month), with the
-    prison's standard read and today's live figures worked out once for all of them."""
+def prison_kpis_this_week_and_month(
+    *, prison: Prison, today: dt.date, config: KeyworkConfiguration | None = None
+) -> tuple[calc.PrisonKpis, calc.PrisonKpis]:
+    """The prison's KPIs for this week and this month to date (the HOMD dashboard's tiles, the home page's figures),
+    with the prison's standard read and today's live figures worked out once for both."""
     config = config or configuration_for_prison(prison=prison)
     live = functools.cache(lambda: daily_figures(prison=prison, day=today, config=config))
-    return [
+    week, month = (
         prison_kpi_report(prison=prison, start=start, end=today, today=today, config=config, live=live).current
-        for start in starts
-    ]
+        for start in (calc.week_start(today), calc.month_start(today))
+    )
+    return week, month
 
 
 @dataclass(frozen=True)

@@ -3,12 +3,10 @@ due a session this week and how many are overdue; a head of OMU sees this week's
 held against the sessions the model projects, from the KPI selectors) with a link to the dashboard. Anyone else, or
 a prison where key work is off, sees nothing."""
 
-import datetime as dt
-
 from django import template
 from django.utils import timezone
 
-from keywork.kpi_selectors import prison_kpis_to_date
+from keywork.kpi_selectors import prison_kpis_this_week_and_month
 from keywork.recording_selectors import caseload_for_key_worker
 from keywork.selectors import configuration_for_prison
 
@@ -23,10 +21,7 @@ def keywork_home_figures(context):
         config = configuration_for_prison(prison=prison)
         if not config.is_enabled:
             return {"show": False}
-        week_start = today - dt.timedelta(days=today.weekday())
-        week, month = prison_kpis_to_date(
-            prison=prison, starts=(week_start, today.replace(day=1)), today=today, config=config
-        )
+        week, month = prison_kpis_this_week_and_month(prison=prison, today=today, config=config)
         return {"show": True, "manager": True, "prison": prison, "week": week, "month": month}
     if user.has_perm("keywork.view_own_caseload", prison):
         caseload = caseload_for_key_worker(user=user, prison=prison, today=today)

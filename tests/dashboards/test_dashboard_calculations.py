@@ -47,12 +47,6 @@ def test_waits_count_whole_days_and_never_go_negative():
     assert calc.oldest_wait_days([None], today=TODAY) is None
 
 
-def test_week_and_month_start():
-    assert calc.week_start(dt.date(2026, 11, 26)) == dt.date(2026, 11, 23)  # a Thursday -> Monday
-    assert calc.week_start(dt.date(2026, 11, 23)) == dt.date(2026, 11, 23)
-    assert calc.month_start(dt.date(2026, 11, 26)) == dt.date(2026, 11, 1)
-
-
 def test_on_time_is_on_or_before_the_due_date():
     due = dt.date(2026, 11, 1)
     assert calc.on_time(due=due, done=due)

@@ -286,3 +286,9 @@ def test_weekly_trend_clips_weeks_to_the_period():
     assert [w.projected_sessions for w in weeks] == [10, 14, 4]
     assert [w.sessions for w in weeks] == [3, 4, 0]
     assert weeks[2].compliance == Decimal("0.00")
+
+
+def test_this_week_starts_on_monday_and_this_month_on_the_first():
+    assert calc.week_start(dt.date(2026, 11, 26)) == dt.date(2026, 11, 23)  # a Thursday -> Monday
+    assert calc.week_start(dt.date(2026, 11, 23)) == dt.date(2026, 11, 23)
+    assert calc.month_start(dt.date(2026, 11, 26)) == dt.date(2026, 11, 1)
