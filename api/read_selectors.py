@@ -78,32 +78,27 @@ def _handover_sql(prison_count: int) -> str:
     """  # noqa: S608 (table names from the models; every value is a parameter)
 
 
-_prepared_cursor_class = None
+@functools.cache
+def _prepared_cursor_class():
+    from django.db.backends.postgresql.base import ServerBindingCursor  # psycopg 3 (pyproject.toml)
+
+    class PreparedCursor(ServerBindingCursor):
+        def execute(self, query, params=None, **kwargs):
+            return super().execute(query, params, prepare=True, **kwargs)
+
+    return PreparedCursor
 
 
 def _prepared_cursor_factory():
-    """On PostgreSQL (psycopg 3), a cursor that binds its parameters on the server and prepares its statement.
+    """On PostgreSQL, a cursor that binds its parameters on the server and prepares its statement.
 
     Planning the handover query (eight tables) cost PostgreSQL about 1.5 ms, four times running it; prepared, the
     plan is kept on the connection (CONN_MAX_AGE keeps it open) and PostgreSQL reuses a generic plan after five
     runs. None elsewhere (SQLite), or behind PgBouncer in transaction pooling (``DATABASE_PGBOUNCER``), where a
     statement prepared on one server connection may be run on another."""
-    global _prepared_cursor_class
     if connection.vendor != "postgresql" or connection.settings_dict.get("DISABLE_SERVER_SIDE_CURSORS"):
         return None
-    if _prepared_cursor_class is None:
-        from django.db.backends.postgresql.base import is_psycopg3
-
-        if not is_psycopg3:
-            return None
-        from django.db.backends.postgresql.base import ServerBindingCursor
-
-        class PreparedCursor(ServerBindingCursor):
-            def execute(self, query, params=None, **kwargs):
-                return super().execute(query, params, prepare=True, **kwargs)
-
-        _prepared_cursor_class = PreparedCursor
-    return _prepared_cursor_class
+    return _prepared_cursor_class()
 
 
 def handover_row(*, prison_number: str, prison_codes) -> dict | None:

@@ -77,6 +77,7 @@ from tiering.services import tier_recalculate, tier_recalculate_all  # noqa: E40
 
 ROOT = Path(__file__).resolve().parents[1]
 CLIENT_NAME = "bench/national.py"
+PARTS = ("seed", "sweep", "nightly", "pages")
 GUNICORN_PORT = 8160  # helper 6's range, 8160-8169
 WORKERS: list[subprocess.Popen] = []  # the Celery worker processes started, stopped at the end
 
@@ -413,13 +414,18 @@ def main() -> None:
     parser.add_argument("--seconds", type=int, default=20, help="locust run time (default 20)")
     parser.add_argument("--gunicorn-workers", type=int, default=3)
     parser.add_argument("--seed", type=int, default=1)
-    parser.add_argument("--parts", default="seed,sweep,nightly,pages",
+    parser.add_argument("--parts", default=",".join(PARTS),
                         help="which parts to run (default all: seed,sweep,nightly,pages); pages alone needs the "
-                        "national data set and its handovers already there (--skip-seed --keep)")  # fmt: skip
+                        "national data set and its handovers left by an earlier run with --keep")  # fmt: skip
     parser.add_argument("--worker-nice", type=int, default=19,
                         help="the pages are measured under the sweeps twice: with the workers at the web's CPU "
                         "priority, then at this niceness (19: as docker-compose.yml; 0: only the first)")  # fmt: skip
     args = parser.parse_args()
+    parts = set(args.parts.split(","))
+    if unknown := parts - set(PARTS):
+        parser.error(f"--parts: no part called {', '.join(sorted(unknown))} (the parts: {', '.join(PARTS)})")
+    if "nightly" in parts and "sweep" not in parts:
+        parser.error("--parts: nightly needs sweep (it adds the sweep's time to the night's)")
     if connection.vendor != "postgresql" or not settings.CELERY_BROKER_URL.startswith("redis://"):
         raise SystemExit("bench/national.py needs PostgreSQL and Redis: set DATABASE_URL and CELERY_BROKER_URL.")
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))  # stop the workers and gunicorn on the way out
@@ -432,7 +438,6 @@ def main() -> None:
           f"day {today}; {load()}")  # fmt: skip
     app.control.purge()
     started = time.perf_counter()
-    parts = set(args.parts.split(","))
     try:
         if "seed" in parts:
             part_seed(args)
