@@ -61,7 +61,8 @@ def period_days(start: dt.date, end: dt.date) -> int:
 
 
 def week_start(today: dt.date) -> dt.date:
-    """The Monday of ``today``'s week (key work weeks run Monday to Sunday)."""
+    """The Monday of ``today``'s week: key work weeks run Monday to Sunday here, as ``weekly_trend``'s do. (The legacy
+    service keyed its weekly timeline to the Sunday, keywork-tier-reference.md 1.6; DECISIONS.md does not settle it.)"""
     return today - dt.timedelta(days=today.weekday())
 
 
