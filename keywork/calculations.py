@@ -66,10 +66,6 @@ def week_start(today: dt.date) -> dt.date:
     return today - dt.timedelta(days=today.weekday())
 
 
-def month_start(today: dt.date) -> dt.date:
-    return today.replace(day=1)
-
-
 def previous_period(start: dt.date, end: dt.date) -> tuple[dt.date, dt.date]:
     """The period of the same length that ends the day before ``start``."""
     length = period_days(start, end)

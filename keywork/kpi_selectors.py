@@ -19,6 +19,7 @@ from django.utils import timezone
 from cases.models import Prison, Prisoner
 from keywork import calculations as calc
 from keywork.models import KeyworkAllocation, KeyworkConfiguration, KeyworkSession, PrisonKeyworkDailyStat, SessionType
+from keywork.recording_calculations import month_start
 from keywork.selectors import (
     HIGH_COMPLEXITY,
     active_key_worker_count,
@@ -220,7 +221,7 @@ def prison_kpis_this_week_and_month(
     live = functools.cache(lambda: daily_figures(prison=prison, day=today, config=config))
     week, month = (
         prison_kpi_report(prison=prison, start=start, end=today, today=today, config=config, live=live).current
-        for start in (calc.week_start(today), calc.month_start(today))
+        for start in (calc.week_start(today), month_start(today))
     )
     return week, month
 

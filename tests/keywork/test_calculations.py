@@ -288,7 +288,6 @@ def test_weekly_trend_clips_weeks_to_the_period():
     assert weeks[2].compliance == Decimal("0.00")
 
 
-def test_this_week_starts_on_monday_and_this_month_on_the_first():
+def test_this_week_starts_on_monday():
     assert calc.week_start(dt.date(2026, 11, 26)) == dt.date(2026, 11, 23)  # a Thursday -> Monday
     assert calc.week_start(dt.date(2026, 11, 23)) == dt.date(2026, 11, 23)
-    assert calc.month_start(dt.date(2026, 11, 26)) == dt.date(2026, 11, 1)

@@ -9,6 +9,7 @@ from hypothesis import strategies as st
 from keywork.recording_calculations import (
     DueStatus,
     month_bounds,
+    month_start,
     next_session_due,
     previous_month,
     quality_sample,
@@ -118,3 +119,8 @@ def test_the_sample_is_a_subset_of_the_right_size(entries, size):
     assert len(sample) == min(size, len(entries))
     assert set(sample) <= entries
     assert len(set(sample)) == len(sample)
+
+
+def test_this_month_starts_on_the_first():
+    assert month_start(dt.date(2026, 11, 26)) == dt.date(2026, 11, 1)
+    assert month_start(dt.date(2026, 11, 1)) == dt.date(2026, 11, 1)
