@@ -148,7 +148,10 @@ def progression_plan_create(
         raise ValidationError({"pom_agreed": PLAN_REFUSED})
     if pom_agreed and agreed_by_pom is None:
         raise ValidationError({"agreed_by_pom": "Choose the POM who agreed to the plan"})
-    if ProgressionPlan.objects.select_for_update().filter(prisoner=prisoner, status="active").exists():
+    # The prisoner's row is the lock: with no plan yet there is no plan row to lock, so two people starting a plan at
+    # once would both pass the check below and the second would meet the kw_plan_one_active constraint instead.
+    Prisoner.objects.select_for_update().filter(pk=prisoner.pk).values_list("pk").first()
+    if ProgressionPlan.objects.filter(prisoner=prisoner, status="active").exists():
         raise ValidationError("This prisoner already has a progression plan: add goals to it instead")
     if not goals:
         raise ValidationError("Enter at least one goal with a target date")
