@@ -19,6 +19,9 @@ its target and its baseline or ratio:
    ``bench/api.py``), on a quiet database (the baseline) and again while fanned-out sweeps run back to back on two
    workers (one "night" after another): first with the workers at the web's CPU priority, then at ``--worker-nice``
    (default 19), the weight docker-compose.yml gives ``worker-recalc`` against the web (cpu_shares 16 of 1024).
+   Beside each phase's API figures, the sweep's own pace while locust ran (cases a second, counted as each chunk
+   commits) and how long a whole night would take at that pace: the web keeping its targets counts only if the sweep
+   still gets its night's work done within its own 60 s.
 
 ``--parts pages`` (with the data set left by ``--keep``) measures only the pages, starting its two workers.
 
@@ -54,7 +57,7 @@ from django.contrib.auth import get_user_model  # noqa: E402
 from django.core.management import call_command  # noqa: E402
 from django.db import connection  # noqa: E402
 from django.db.migrations.executor import MigrationExecutor  # noqa: E402
-from django.db.models import Count, Q  # noqa: E402
+from django.db.models import Count, Q, Sum  # noqa: E402
 from django.test import Client  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
@@ -66,7 +69,7 @@ from bench.pages import _line, _url, timed  # noqa: E402
 from cases.models import PomProfile, Prison, Prisoner  # noqa: E402
 from casework.task_recompute import tasks_recompute_all, tasks_recompute_for  # noqa: E402
 from dashboards.national_services import measures_snapshot_all  # noqa: E402
-from handover.models import SweepRun  # noqa: E402
+from handover.models import SweepRun, SweepRunPrison  # noqa: E402
 from handover.services.sweep import sweep  # noqa: E402
 from handover.services.sweep_fanout import sweep_dispatch  # noqa: E402
 from handover.tasks import handover_recalculate  # noqa: E402
@@ -170,6 +173,12 @@ def fanned_out(day: dt.date, stall: float = 300) -> tuple[float, SweepRun]:
             SweepRun.objects.filter(pk=run.pk).delete()  # so that the day can be swept again
             raise SystemExit(f"the fanned-out sweep for {day} stalled at {done}/{run.prisons_total} prisons")
         time.sleep(0.2)
+
+
+def cases_swept() -> int:
+    """Cases computed so far by every fanned-out sweep in the database. Each prison's count is written with each chunk
+    it commits, so the difference between two calls is how far the sweeps got in between, to the chunk."""
+    return SweepRunPrison.objects.aggregate(cases=Sum("computed"))["cases"] or 0
 
 
 class SweepsUnderfoot(threading.Thread):
@@ -343,6 +352,7 @@ def part_pages(args, today: dt.date) -> None:
         Prisoner.objects.filter(prison=prison, calculated_handover__isnull=False).values_list("pk", flat=True)
     )
     print(f"\n4. Pages and API at the largest prison, {prison.code} ({len(numbers):,} cases with a handover)")
+    cases = Prisoner.objects.filter(prison_id__in=codes(), case_information__isnull=False).count()
     for client in ApiClient.objects.filter(name=CLIENT_NAME):
         client.delete()
     client, _ = api_client_register(name=CLIENT_NAME, scopes=[scopes.READ_HANDOVERS], rate_limit_per_minute=100_000)
@@ -379,13 +389,18 @@ def part_pages(args, today: dt.date) -> None:
                 base = quiet[label][0]["p95"]
                 ratio = f"   quiet p95 {base * 1000:.1f} ms ({figures['p95'] / base:.1f}x)"
                 print(_line(label, figures, target) + ratio)
+            since, swept_before = time.perf_counter(), cases_swept()
             api_busy = run_locust(port=GUNICORN_PORT, mode="handover", users=args.users, seconds=args.seconds,
                                   numbers=numbers, token=token, server=gunicorn)  # fmt: skip
+            pace = (cases_swept() - swept_before) / (time.perf_counter() - since)
             ok = api_busy["rps"] >= 300 and api_busy["p95"] <= 50 and not api_busy["failures"]
             print(f"  API through gunicorn, locust {args.users} users: {api_busy['rps']:.0f} req/s, p95 "
                   f"{api_busy['p95']:.0f} ms, {api_busy['failures']} failed; quiet {api_quiet['rps']:.0f} req/s "
                   f"({api_busy['rps'] / api_quiet['rps']:.2f}x); target >= 300 req/s, p95 <= 50 ms: "
                   f"{'met' if ok else 'NOT met'} ({load()})")  # fmt: skip
+            night = f"{cases / pace:.0f} s" if pace else "never"
+            print(f"  the sweep meanwhile: {pace:,.0f} cases a second while locust ran; a night's "
+                  f"{cases:,} cases at that pace: {night} (target <= 60 s)")  # fmt: skip
             print(f"  sweeps finished during this phase: {len(loadgen.seconds) - swept} (the sweep kept running)")
     finally:
         if loadgen is not None:
