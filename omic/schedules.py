@@ -104,4 +104,6 @@ SCHEDULES: tuple[Schedule, ...] = (
     ),
     # audit retention (manage.py audit_purge): rows older than AUDIT_RETENTION_DAYS
     Schedule(name="Audit retention purge", task="cases.audit_purge", crontab={"minute": "15", "hour": "5"}),
+    # expired sessions and sign-in records older than SIGN_IN_LOG_RETENTION_DAYS (manage.py sign_in_records_tidy)
+    Schedule(name="Sign-in records tidy", task="omic.sign_in_records_tidy", crontab={"minute": "30", "hour": "5"}),
 )

@@ -14,3 +14,13 @@ def jobs_catch_up() -> dict:
     from omic.queueing import jobs_catch_up as catch_up
 
     return catch_up().as_dict()
+
+
+@shared_task(name="omic.sign_in_records_tidy")
+def sign_in_records_tidy() -> dict:
+    """Nightly: expired sessions and old sign-in records (manage.py sign_in_records_tidy). A rerun deletes nothing."""
+    from django.utils import timezone
+
+    from omic.services import sign_in_records_tidy as tidy
+
+    return tidy(now=timezone.now()).as_dict()

@@ -254,6 +254,9 @@ AXES_HTTP_RESPONSE_CODE = 429
 # The address is the one the API's rate limits use: X-Forwarded-For counts only behind API_NUM_PROXIES proxies.
 AXES_CLIENT_IP_CALLABLE = "omic.security.client_ip"
 AXES_VERBOSE = False
+# Sign-in records (axes' AccessLog and AccessFailureLog, in the admin under "Axes") older than this many days are
+# deleted nightly with the expired sessions (manage.py sign_in_records_tidy); a year by default.
+SIGN_IN_LOG_RETENTION_DAYS = env.int("SIGN_IN_LOG_RETENTION_DAYS", default=365)
 
 # --- Single sign-on by OIDC (optional; mozilla-django-oidc; docs/security.md) ----------------------------------
 # Off unless OIDC_RP_CLIENT_ID is set. On: the backend cases.oidc.StaffOIDCBackend, the /oidc/ URLs and a

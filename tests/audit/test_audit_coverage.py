@@ -31,6 +31,7 @@ ALLOWED = {
     "integration.webhook_services.delivery_send": "delivery attempts on the outbox row, no case data",
     "api.client_services.api_token_issue": "bearer tokens, no case data",
     "api.client_services.api_token_purge_expired": "expired bearer tokens, no case data",
+    "omic.services.sign_in_records_tidy": "expired sessions and old sign-in logs, no case data",
 }
 
 
