@@ -26,16 +26,9 @@ def tasks_recompute_dispatch() -> dict:
     """The nightly recompute fanned out: one ``casework.tasks_recompute_prison`` per prison on the ``recalc`` queue.
     Once a day (a second dispatch the same day, e.g. from a second beat, queues nothing); progress in the cache
     (``omic.celery.fanout_progress("casework.tasks_recompute", day)``)."""
-    from cases.models import Prison
-    from omic.celery import fanout_begin
+    from omic.celery import fanout_dispatch
 
-    today = timezone.localdate()
-    codes = list(Prison.objects.order_by("code").values_list("code", flat=True))
-    if not fanout_begin(FANOUT_JOB, today, codes):
-        return {"locked": True}
-    for code in codes:
-        tasks_recompute_prison.apply_async(args=(code, today.isoformat()), queue="recalc")
-    return {"prisons": len(codes)}
+    return fanout_dispatch(FANOUT_JOB, tasks_recompute_prison, today=timezone.localdate())
 
 
 @shared_task(name="casework.tasks_recompute_prison", acks_late=True, soft_time_limit=10 * 60, time_limit=12 * 60)

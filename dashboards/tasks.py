@@ -18,16 +18,9 @@ def measures_snapshot() -> dict:
 def measures_snapshot_dispatch() -> dict:
     """The snapshot fanned out: one ``dashboards.measures_snapshot_prison`` per prison on ``recalc``; once a day
     (a second dispatch the same day queues nothing); progress: ``omic.celery.fanout_progress``."""
-    from cases.models import Prison
-    from omic.celery import fanout_begin
+    from omic.celery import fanout_dispatch
 
-    today = timezone.localdate()
-    codes = list(Prison.objects.order_by("code").values_list("code", flat=True))
-    if not fanout_begin(FANOUT_JOB, today, codes):
-        return {"locked": True}
-    for code in codes:
-        measures_snapshot_prison.apply_async(args=(code, today.isoformat()), queue="recalc")
-    return {"prisons": len(codes)}
+    return fanout_dispatch(FANOUT_JOB, measures_snapshot_prison, today=timezone.localdate())
 
 
 @shared_task(name="dashboards.measures_snapshot_prison", acks_late=True, soft_time_limit=5 * 60, time_limit=6 * 60)

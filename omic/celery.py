@@ -61,6 +61,19 @@ def fanout_begin(job: str, day, codes: list[str]) -> bool:
     return True
 
 
+def fanout_dispatch(job: str, prison_task, *, today) -> dict:
+    """Queue ``prison_task(code, today_iso)`` on ``recalc`` for every prison, once a day (``fanout_begin``: a second
+    dispatch the same day, e.g. from a second beat, queues nothing). Each prison task reports ``fanout_prison_done``."""
+    from cases.models import Prison
+
+    codes = list(Prison.objects.order_by("code").values_list("code", flat=True))
+    if not fanout_begin(job, today, codes):
+        return {"locked": True}
+    for code in codes:
+        prison_task.apply_async(args=(code, today.isoformat()), queue="recalc")
+    return {"prisons": len(codes)}
+
+
 def fanout_prison_done(job: str, day, code: str, *, failed: bool = False) -> bool:
     """Count one prison done, once however often its task is delivered; False if it was counted before, or if its
     job reported a failure (``failed``: logged, not counted, so the progress shows the prison is not done)."""

@@ -39,16 +39,9 @@ def tier_recalculate_dispatch() -> dict:
     day (a second dispatch the same day queues nothing); progress: ``omic.celery.fanout_progress``."""
     from django.utils import timezone
 
-    from cases.models import Prison
-    from omic.celery import fanout_begin
+    from omic.celery import fanout_dispatch
 
-    today = timezone.localdate()
-    codes = list(Prison.objects.order_by("code").values_list("code", flat=True))
-    if not fanout_begin(FANOUT_JOB, today, codes):
-        return {"locked": True}
-    for code in codes:
-        tier_recalculate_prison_task.apply_async(args=(code, today.isoformat()), queue="recalc")
-    return {"prisons": len(codes)}
+    return fanout_dispatch(FANOUT_JOB, tier_recalculate_prison_task, today=timezone.localdate())
 
 
 @shared_task(name="tiering.tier_recalculate_prison", acks_late=True, soft_time_limit=10 * 60, time_limit=12 * 60)
