@@ -1,6 +1,6 @@
 """The architecture stays easy to see: three layers, imports only go downward, and no import circles.
 
-records  : cases (models, selectors, services) and the shared utilities in omic (env, celery, exports, services)
+records  : cases (models, selectors, services) and the shared utilities in omic (env, celery, services, ...)
 engines  : handover, tiering, keywork, casework
 pages    : omic views, urls, navigation, context processors, health; allocation; dashboards; oversight; integration; api
 """
@@ -37,6 +37,7 @@ SHARED_UTILITIES = {
     "omic.request_id",
     "omic.models",
     "omic.queueing",
+    "omic.progress",
 }
 ENGINES = ("handover", "tiering", "keywork", "casework")
 

@@ -3,19 +3,7 @@ from django.utils import timezone
 
 from cases.models import Prison
 from dashboards.national_services import measures_snapshot_all
-
-
-class _ProgressStream:
-    """Hands tqdm the command's stderr without OutputWrapper's added line endings (tqdm redraws with \\r)."""
-
-    def __init__(self, wrapper):
-        self._wrapper = wrapper
-
-    def write(self, text: str) -> None:
-        self._wrapper.write(text, ending="")
-
-    def flush(self) -> None:
-        self._wrapper.flush()
+from omic.progress import ProgressStream
 
 
 class Command(BaseCommand):
@@ -33,7 +21,7 @@ class Command(BaseCommand):
         unknown = sorted(set(codes) - set(Prison.objects.filter(code__in=codes).values_list("code", flat=True)))
         if unknown:
             raise CommandError(f"No prison has the code {', '.join(unknown)}.")
-        progress = None if no_progress or options["verbosity"] == 0 else _ProgressStream(self.stderr)
+        progress = None if no_progress or options["verbosity"] == 0 else ProgressStream(self.stderr)
         today = timezone.localdate()
         result = measures_snapshot_all(today=today, prison_codes=codes or None, progress=progress)
         self.stdout.write(

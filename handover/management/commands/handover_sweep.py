@@ -8,19 +8,7 @@ from cases.models import Prison
 from handover.models import SweepRun
 from handover.services.sweep import SweepLocked, sweep
 from handover.services.sweep_fanout import sweep_dispatch, sweep_resume, sweep_run_unfinished
-
-
-class _ProgressStream:
-    """Hands tqdm the command's stderr without OutputWrapper's added line endings (tqdm redraws with \\r)."""
-
-    def __init__(self, wrapper):
-        self._wrapper = wrapper
-
-    def write(self, text: str) -> None:
-        self._wrapper.write(text, ending="")
-
-    def flush(self) -> None:
-        self._wrapper.flush()
+from omic.progress import ProgressStream
 
 
 class Command(BaseCommand):
@@ -48,7 +36,7 @@ class Command(BaseCommand):
     def handle(self, *args, prison=None, no_progress=False, fan_out=False, resume=False, **options):
         if prison and not Prison.objects.filter(code=prison.upper()).exists():
             raise CommandError(f"No prison has the code {prison!r}.")
-        progress = None if no_progress or options["verbosity"] == 0 else _ProgressStream(self.stderr)
+        progress = None if no_progress or options["verbosity"] == 0 else ProgressStream(self.stderr)
         if fan_out or resume:
             if prison:
                 raise CommandError("--prison sweeps in process: leave out --fan-out and --resume.")

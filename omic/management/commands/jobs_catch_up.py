@@ -1,20 +1,8 @@
 from django.core.management.base import BaseCommand
 from tqdm import tqdm
 
+from omic.progress import ProgressStream
 from omic.queueing import jobs_catch_up
-
-
-class _ProgressStream:
-    """Hands tqdm the command's stderr without OutputWrapper's added line endings (tqdm redraws with \\r)."""
-
-    def __init__(self, wrapper):
-        self._wrapper = wrapper
-
-    def write(self, text: str) -> None:
-        self._wrapper.write(text, ending="")
-
-    def flush(self) -> None:
-        self._wrapper.flush()
 
 
 class Command(BaseCommand):
@@ -30,7 +18,7 @@ class Command(BaseCommand):
     def handle(self, *args, limit=1000, no_progress=False, **options):
         progress = None
         if not no_progress and options["verbosity"] > 0:
-            stream = _ProgressStream(self.stderr)
+            stream = ProgressStream(self.stderr)
 
             def progress(items):
                 return tqdm(items, file=stream, desc="Pending jobs", unit="job")

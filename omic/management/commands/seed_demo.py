@@ -4,6 +4,7 @@ from django.utils import timezone
 
 from cases.models import Prisoner
 from omic import demo
+from omic.progress import ProgressStream
 
 
 def _summary(result: demo.DemoResult) -> str:
@@ -20,19 +21,6 @@ def _summary(result: demo.DemoResult) -> str:
     label_width = max(len(name) for name in result.counts)
     lines += [f"  {name:<{label_width}} {count:>6}" for name, count in result.counts.items()]
     return "\n".join(lines)
-
-
-class _ProgressStream:
-    """Hands tqdm the command's stderr without OutputWrapper's added line endings (tqdm redraws with \\r)."""
-
-    def __init__(self, wrapper):
-        self._wrapper = wrapper
-
-    def write(self, text: str) -> None:
-        self._wrapper.write(text, ending="")
-
-    def flush(self) -> None:
-        self._wrapper.flush()
 
 
 class Command(BaseCommand):
@@ -63,6 +51,6 @@ class Command(BaseCommand):
             self.stdout.write("Demo data already exists; nothing changed. Use --reset to delete and rebuild it.")
             return
         today = timezone.localdate()
-        progress = _ProgressStream(self.stderr) if options["verbosity"] > 0 else None
+        progress = ProgressStream(self.stderr) if options["verbosity"] > 0 else None
         result = demo.demo_estate_build(seed=seed, today=today, scale=scale, reset=reset, progress=progress)
         self.stdout.write(_summary(result))

@@ -5,7 +5,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
 from omic import national_seed
-from omic.management.commands.seed_demo import _ProgressStream
+from omic.progress import ProgressStream
 
 
 class Command(BaseCommand):
@@ -38,7 +38,7 @@ class Command(BaseCommand):
             return
         if not replace and national_seed.national_estate_exists():
             raise CommandError("The national data set already exists; nothing changed. Use --replace to rebuild it.")
-        progress = _ProgressStream(self.stderr) if options["verbosity"] > 0 else None
+        progress = ProgressStream(self.stderr) if options["verbosity"] > 0 else None
         counts = national_seed.national_estate_build(
             seed=seed,
             today=timezone.localdate(),
