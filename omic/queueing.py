@@ -121,3 +121,36 @@ def jobs_catch_up(*, limit: int = 1000, progress=None) -> CatchUp:
         counts.run += 1
     counts.waiting = PendingJob.objects.count()
     return counts
+
+
+def queue_depths(queues: tuple[str, ...] | None = None) -> dict[str, int] | None:
+    """Messages waiting in each Celery queue (``omic.celery.QUEUES`` unless named), or None where no broker holds them
+    (eager tasks, the quick start) or it cannot be reached (a warning in the log). A queue never used counts 0."""
+    from django.conf import settings
+    from kombu.exceptions import ChannelError
+
+    from omic.celery import QUEUES, app
+
+    if settings.CELERY_TASK_ALWAYS_EAGER:
+        return None
+    try:
+        with app.connection_for_read() as connection:
+            connection.ensure_connection(max_retries=1, timeout=2)
+            channel = connection.default_channel
+            depths = {}
+            for name in queues or QUEUES:
+                try:
+                    depths[name] = channel.queue_declare(queue=name, passive=True).message_count
+                except ChannelError:  # never declared: nothing was ever queued there
+                    depths[name] = 0
+            return depths
+    except BROKER_ERRORS as error:
+        logger.warning("queue depths: the broker could not be reached (%s)", type(error).__name__)
+        return None
+
+
+def pending_job_count() -> int:
+    """Jobs the broker refused, waiting for ``jobs_catch_up``."""
+    from omic.models import PendingJob
+
+    return PendingJob.objects.count()

@@ -6,7 +6,7 @@ from django.urls import include, path, register_converter
 from cases import views as case_views
 from cases.scoping import PrisonCodeConverter
 from dashboards import profile_views
-from omic import audit_views, health, security, views
+from omic import audit_views, health, nightly_views, security, views
 
 register_converter(PrisonCodeConverter, "prison")
 
@@ -32,6 +32,12 @@ urlpatterns = [
     path("service-admin/", views.service_admin_home, name="service_admin_home"),
     path("service-admin/audit/", audit_views.audit_search, name="audit_search"),
     path("service-admin/audit/export.csv", audit_views.audit_export, name="audit_export"),
+    path("service-admin/nightly-jobs/", nightly_views.nightly_jobs, name="nightly_jobs"),
+    path(
+        "service-admin/nightly-jobs/sweeps/<int:run_id>/resume",
+        nightly_views.sweep_run_resume,
+        name="nightly_sweep_resume",
+    ),
     path("", include("handover.urls")),
     path("", include("tiering.urls")),
     path("", include("allocation.urls")),

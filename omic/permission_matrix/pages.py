@@ -251,6 +251,8 @@ PAGES: list[PageAction] = [
     _service("api_client_set_active", POST),
     _service("audit_search", note="search the audit trail"),
     _service("audit_export", note="CSV of the filtered audit rows"),
+    _service("nightly_jobs", note="the night's batch jobs, their runs and the queues"),
+    _service("nightly_sweep_resume", POST, note="queue an unfinished sweep's prisons again"),
     # --- The API's own pages (the operations are in api.py) ----------------------------------------------------
     P("api_schema", None, EVERYONE, prison=False, note="the OpenAPI document, no data"),
     P("api_docs", None, EVERYONE, prison=False),

@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from api.client_services import api_client_register
 from cases.models import PomAllocation
+from handover.models import SweepRun, SweepRunPrison
 from integration.models import InboundEvent, WebhookDelivery, WebhookSubscription
 from omic.permission_matrix import PRISON_ROLES, ROLES
 from oversight.models import ANSWER_FIELDS, OversightAudit
@@ -89,6 +90,11 @@ def _service_records(prison) -> dict:
         created_at=now,
     )
     client, _secret = api_client_register(name="Matrix client", scopes=["read_allocations"], actor_label="tests")
+    # an unfinished fanned-out sweep (started an hour ago, its one prison not done): the resume action has work
+    sweep_run = SweepRun.objects.create(
+        started_at=now - dt.timedelta(hours=1), calculated_on=now.date(), fanout=True, prisons_total=1
+    )
+    SweepRunPrison.objects.create(run=sweep_run, prison=prison)
     return {
         "pk": event.pk,  # the integration pages' own records
         "subscription_pk": subscription.pk,
@@ -97,6 +103,7 @@ def _service_records(prison) -> dict:
         "key": "initial_oasys_determinate",  # a task timescale
         "client_id": client.client_id,
         "eventId": "matrix-event-1",
+        "run_id": sweep_run.pk,
     }
 
 
