@@ -34,8 +34,8 @@ class SignInTidy:
 
 
 def sign_in_records_tidy(*, now: dt.datetime) -> SignInTidy:
-    """Nightly: delete expired sessions, which Django keeps until told (every signed-in page renews one, so at
-    national scale they pile up by the tens of thousands a day), and django-axes' records of sign-ins and failed
+    """Nightly: delete expired sessions, which Django keeps until told (each sign-in makes one, so at national scale,
+    with about 18,000 staff, they pile up by the thousands a day), and django-axes' records of sign-ins and failed
     sign-ins older than SIGN_IN_LOG_RETENTION_DAYS. The lockout counts (``AccessAttempt``) are axes' own business and
     are left alone. Idempotent: a rerun deletes nothing."""
     from axes.models import AccessFailureLog, AccessLog
