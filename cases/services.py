@@ -17,6 +17,13 @@ from cases.models import AuditEvent, CaseInformation, CommunityOffenderManager, 
 CREATED, UPDATED, UNCHANGED = "created", "updated", "unchanged"
 
 
+def prisoner_lock(prison_number: str) -> None:
+    """Lock one prisoner's row until the transaction ends: the lock the case services take first, so two changes to
+    one case run one after the other. It is the prisoner's row, not the row being changed, because that row may not
+    exist yet (a first plan, override or tier): a ``select_for_update`` that finds no row locks nothing."""
+    Prisoner.objects.select_for_update().filter(pk=prison_number).values_list("pk").first()
+
+
 def _prisoner_find(*, prison_number: str) -> Prisoner | None:
     # A private read: cases/selectors.py holds the user-scoped reads, and an import acts for no user.
     return Prisoner.objects.select_related("sentence", "case_information").filter(pk=prison_number).first()

@@ -17,6 +17,7 @@ from django.utils import timezone
 
 from cases.audit import audit_record
 from cases.models import EarlyAllocation, Prisoner
+from cases.services import prisoner_lock
 from casework import early_allocation_emails as emails
 from casework.calculations.early_allocation import (
     DISCRETIONARY,
@@ -39,10 +40,6 @@ logger = logging.getLogger(__name__)
 TRIGGER = "early allocation"
 DUE_24 = "due_for_release_in_less_than_24months"
 REASON_MAX = 1000
-
-
-def _lock(prisoner: Prisoner) -> None:
-    Prisoner.objects.select_for_update().filter(pk=prisoner.pk).values_list("pk").first()
 
 
 def _recalculate_after_commit(prisoner: Prisoner, *, today: dt.date, actor) -> None:
@@ -106,7 +103,7 @@ def early_allocation_create(*, prisoner: Prisoner, data: dict, actor, today: dt.
     separation = bool(discretionary.get("extremism_separation")) if asked_discretionary else False
     now = timezone.now()
     with transaction.atomic():
-        _lock(prisoner)
+        prisoner_lock(prisoner.pk)
         assessment = EarlyAllocation(
             prisoner=prisoner,
             prison=prisoner.prison,
@@ -169,7 +166,7 @@ def early_allocation_approve(*, prisoner: Prisoner, actor, today: dt.date, expec
     """The HOMD approves the latest (discretionary, in-window) assessment; the community decision request goes to
     the delivery unit when it has an email address."""
     with transaction.atomic():
-        _lock(prisoner)
+        prisoner_lock(prisoner.pk)
         assessment = _latest_or_refuse(prisoner, expected_id)
         if assessment.outcome != DISCRETIONARY or not assessment.created_within_referral_window:
             raise ValidationError("Only a discretionary assessment made inside the referral window needs approval")
@@ -212,7 +209,7 @@ def early_allocation_referral_send(
     had no mailbox then): the automatic referral for an eligible case, the community decision request for an
     approved discretionary one. Needs the mailbox now. Audited; the email is logged as a SentEmail."""
     with transaction.atomic():
-        _lock(prisoner)
+        prisoner_lock(prisoner.pk)
         assessment = _latest_or_refuse(prisoner, expected_id)
         if assessment.referral_sent_at is not None:
             raise ValidationError("The referral of this assessment was already sent")
@@ -251,7 +248,7 @@ def early_allocation_community_decision_record(
     if errors:
         raise ValidationError(errors)
     with transaction.atomic():
-        _lock(prisoner)
+        prisoner_lock(prisoner.pk)
         assessment = _latest_or_refuse(prisoner, expected_id)
         if not assessment.created_within_referral_window or assessment.outcome not in (ELIGIBLE, DISCRETIONARY):
             raise ValidationError(

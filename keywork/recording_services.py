@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from cases.audit import audit_record
 from cases.models import Alert, Prison, Prisoner
+from cases.services import prisoner_lock
 from keywork import calculations as kw_calc
 from keywork.models import (
     GoalProgress,
@@ -148,9 +149,7 @@ def progression_plan_create(
         raise ValidationError({"pom_agreed": PLAN_REFUSED})
     if pom_agreed and agreed_by_pom is None:
         raise ValidationError({"agreed_by_pom": "Choose the POM who agreed to the plan"})
-    # The prisoner's row is the lock: with no plan yet there is no plan row to lock, so two people starting a plan at
-    # once would both pass the check below and the second would meet the kw_plan_one_active constraint instead.
-    Prisoner.objects.select_for_update().filter(pk=prisoner.pk).values_list("pk").first()
+    prisoner_lock(prisoner.pk)  # with no plan yet there is no plan row to lock: two at once would both pass the check
     if ProgressionPlan.objects.filter(prisoner=prisoner, status="active").exists():
         raise ValidationError("This prisoner already has a progression plan: add goals to it instead")
     if not goals:

@@ -17,6 +17,7 @@ from django.utils import timezone
 
 from cases.audit import audit_record
 from cases.models import PomAllocation, Prisoner, SentEmail
+from cases.services import prisoner_lock
 from handover.models import OverrideReason, ResponsibilityOverride
 
 logger = logging.getLogger(__name__)
@@ -98,7 +99,7 @@ def responsibility_override_create(
         raise ValidationError({"reason_text": "Give the reason responsibility moves to the COM"})
     # Lock the prisoner, not the (possibly absent) override row, so two HOMDs overriding at once queue up here and
     # the second is told it is already overridden; the unique constraint is the last line of defence.
-    Prisoner.objects.select_for_update().filter(pk=prisoner.pk).exists()
+    prisoner_lock(prisoner.pk)
     if ResponsibilityOverride.objects.filter(prisoner=prisoner, removed_at__isnull=True).exists():
         raise ValidationError(ALREADY_OVERRIDDEN)
     try:

@@ -14,7 +14,8 @@ from dataclasses import dataclass
 from django.db import transaction
 from django.utils import timezone
 
-from cases.models import AuditEvent, Prisoner
+from cases.models import AuditEvent
+from cases.services import prisoner_lock
 from handover.calculations import calculate
 from handover.facts import fact_row, facts_from_row, has_case_information
 from handover.models import CalculatedHandover, CalculatedHandoverHistory, HandoverChecklist
@@ -38,7 +39,7 @@ def recalculate(prison_number: str, *, today: dt.date, trigger: str, actor=None)
     """Recalculate and store one prisoner's handover; the after-commit steps run once the caller's commit is done."""
     with transaction.atomic():
         # Lock the prisoner: two recalculations of one case (two quick changes) then run one after the other.
-        Prisoner.objects.select_for_update().filter(pk=prison_number).values_list("pk").first()
+        prisoner_lock(prison_number)
         row = fact_row(prison_number)
         if row is None or not has_case_information(row):
             return Recalculation(prison_number, SKIPPED)

@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from cases.audit import audit_record
 from cases.models import Prisoner
-from cases.services import case_tier_set
+from cases.services import case_tier_set, prisoner_lock
 from tiering.calculations import InputError, parse_input
 from tiering.models import TierInputs, TierRecord
 from tiering.services.outcome import (
@@ -27,11 +27,6 @@ from tiering.services.outcome import (
 )
 
 TIER_LETTERS = tuple("ABCDEFG")
-
-
-def _lock(prisoner: Prisoner) -> None:
-    # One writer at a time per case: the unique "one current record" constraint would refuse the second anyway.
-    Prisoner.objects.select_for_update().filter(pk=prisoner.pk).values_list("pk", flat=True).first()
 
 
 def _label(actor, actor_label: str) -> str:
@@ -100,7 +95,7 @@ def tier_recalculate(
     after the inputs last changed stands. Raises ValidationError naming the field if the stored inputs no longer fit
     their model. ``today`` comes from the edge (the view, task or command).
     """
-    _lock(prisoner)
+    prisoner_lock(prisoner.pk)
     inputs = TierInputs.objects.filter(prisoner=prisoner).first()
     current = TierRecord.objects.filter(prisoner=prisoner, current=True).first()
     if inputs is None or hand_entry_stands(current, inputs.updated_at):
@@ -139,7 +134,7 @@ def tier_inputs_update(
         parse_input(model, inputs)
     except InputError as error:
         raise ValidationError({"inputs": str(error)}) from error
-    _lock(prisoner)
+    prisoner_lock(prisoner.pk)
     label = _label(actor, actor_label)
     stored = TierInputs.objects.filter(prisoner=prisoner).first()
     wanted = {"model": model, "inputs": inputs, "source": source}
@@ -174,7 +169,7 @@ def tier_set_by_hand(prisoner: Prisoner, tier: str, reason: str, actor=None, *, 
         errors["reason"] = "Enter why the tier is being entered by hand"
     if errors:
         raise ValidationError(errors)
-    _lock(prisoner)
+    prisoner_lock(prisoner.pk)
     label = _label(actor, "")
     record = TierRecord(
         prisoner=prisoner,
