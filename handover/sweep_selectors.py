@@ -4,8 +4,18 @@ import datetime as dt
 from dataclasses import dataclass
 
 from handover.models import SweepRun, SweepRunPrison
+from omic.schedules import schedule_for
 
-RUNNING_FOR_AT_MOST = dt.timedelta(minutes=30)  # 03:00 start; the 03:30 resume queues what is not done by then
+
+def _resume_after() -> dt.timedelta:
+    """How long after the nightly sweep starts its resume job queues what is not done: a run still going after that
+    is unfinished (omic.schedules: 03:00 and 03:30)."""
+    day = dt.date(2000, 1, 1)
+    start, resume = schedule_for("handover.sweep").at, schedule_for("handover.sweep_resume").at
+    return dt.datetime.combine(day, resume) - dt.datetime.combine(day, start)
+
+
+RUNNING_FOR_AT_MOST = _resume_after()
 
 
 @dataclass(frozen=True)

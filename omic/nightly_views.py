@@ -19,14 +19,16 @@ from handover.services.sweep_fanout import sweep_resume
 from handover.sweep_selectors import sweep_run_get, sweep_run_recent_list, sweep_run_status
 from omic.celery import fanout_progress
 from omic.queueing import pending_job_count, queue_depths
+from omic.schedules import schedule_for
 from tiering.tasks import FANOUT_JOB as TIERS_JOB
 
 logger = logging.getLogger(__name__)
 PERM = "cases.manage_service"
+# (the dispatcher's scheduled task: its name and time come from omic.schedules, the job whose progress it keeps)
 FANNED_OUT_JOBS = (
-    ("Tier recalculation", "03:15", TIERS_JOB),
-    ("Case tasks", "03:45", CASE_TASKS_JOB),
-    ("OMiC measures snapshot", "04:30", MEASURES_JOB),
+    ("tiering.tier_recalculate_dispatch", TIERS_JOB),
+    ("casework.tasks_recompute_dispatch", CASE_TASKS_JOB),
+    ("dashboards.measures_snapshot_dispatch", MEASURES_JOB),
 )
 
 
@@ -36,11 +38,14 @@ def nightly_jobs(request):
     today = timezone.localdate(now)
     runs = sweep_run_recent_list(now=now)
     jobs = []
-    for label, time, job in FANNED_OUT_JOBS:
+    for task, job in FANNED_OUT_JOBS:
+        schedule = schedule_for(task)
         progress = fanout_progress(job, today)
         done, total = progress if progress else (None, None)
-        jobs.append({"label": label, "time": time, "done": done, "total": total})
+        jobs.append({"label": schedule.name, "at": schedule.at, "done": done, "total": total})
     context = {
+        "sweep_at": schedule_for("handover.sweep").at,
+        "resume_at": schedule_for("handover.sweep_resume").at,
         "runs": runs,
         "latest": runs[0] if runs else None,
         "today": today,

@@ -3,6 +3,7 @@
 Each job's service also has a management command, so a single machine can run it from cron without beat.
 """
 
+import datetime as dt
 from dataclasses import dataclass
 from fnmatch import fnmatchcase
 
@@ -38,6 +39,14 @@ class Schedule:
     def __post_init__(self):
         if not self.queue:
             object.__setattr__(self, "queue", queue_for(self.task))
+
+    @property
+    def at(self) -> dt.time:
+        """The time of day (Europe/London) of a job run at one fixed minute and hour; ValueError for any other."""
+        minute, hour = (self.crontab or {}).get("minute", ""), (self.crontab or {}).get("hour", "")
+        if not (minute.isdigit() and hour.isdigit()):
+            raise ValueError(f"{self.task} does not run at one time of day")
+        return dt.time(int(hour), int(minute))
 
 
 SCHEDULES: tuple[Schedule, ...] = (
@@ -107,3 +116,11 @@ SCHEDULES: tuple[Schedule, ...] = (
     # expired sessions and sign-in records older than SIGN_IN_LOG_RETENTION_DAYS (manage.py sign_in_records_tidy)
     Schedule(name="Sign-in records tidy", task="omic.sign_in_records_tidy", crontab={"minute": "30", "hour": "5"}),
 )
+
+
+def schedule_for(task: str) -> Schedule:
+    """The schedule of ``task``; KeyError if it has none (a page naming a job's time must name a scheduled job)."""
+    for schedule in SCHEDULES:
+        if schedule.task == task:
+            return schedule
+    raise KeyError(task)

@@ -214,3 +214,53 @@ def test_the_page_reads_as_many_queries_for_many_runs_as_for_one(admin, prisons)
     with CaptureQueriesContext(connection) as many:
         assert admin.get(URL).status_code == 200
     assert len(many) == len(one)
+
+
+def test_the_times_and_names_on_the_page_come_from_the_schedules(admin):
+    from omic.schedules import schedule_for
+
+    page = admin.get(URL).content.decode()
+    sweep, resume = schedule_for("handover.sweep"), schedule_for("handover.sweep_resume")
+    assert f"handover dates at {sweep.at:%H:%M}, one task per prison" in page
+    assert f"queued again at {resume.at:%H:%M}" in page
+    for task in ("tiering.tier_recalculate_dispatch", "casework.tasks_recompute_dispatch"):
+        schedule = schedule_for(task)
+        assert f"{schedule.name} <span" in page
+        assert f"at {schedule.at:%H:%M}</span>" in page
+
+
+def test_a_moved_schedule_moves_on_the_page(admin, monkeypatch):
+    import dataclasses
+
+    from omic import schedules
+
+    moved = tuple(
+        dataclasses.replace(s, name="Tiers, moved", crontab={"minute": "10", "hour": "2"})
+        if s.task == "tiering.tier_recalculate_dispatch"
+        else s
+        for s in schedules.SCHEDULES
+    )
+    monkeypatch.setattr(schedules, "SCHEDULES", moved)
+    page = admin.get(URL).content.decode()
+    assert "Tiers, moved <span" in page
+    assert "at 02:10</span>" in page
+
+
+def test_a_run_counts_as_unfinished_once_the_resume_job_would_have_run():
+    from handover.sweep_selectors import RUNNING_FOR_AT_MOST
+    from omic.schedules import schedule_for
+
+    sweep, resume = schedule_for("handover.sweep").at, schedule_for("handover.sweep_resume").at
+    window = RUNNING_FOR_AT_MOST
+    assert window == dt.timedelta(hours=resume.hour - sweep.hour, minutes=resume.minute - sweep.minute)
+    assert window > dt.timedelta(0)
+
+
+def test_a_schedule_without_one_time_of_day_has_no_time():
+    from omic.schedules import schedule_for
+
+    assert schedule_for("cases.audit_purge").at == dt.time(5, 15)
+    with pytest.raises(ValueError, match="omic.worker_heartbeat does not run at one time of day"):
+        schedule_for("omic.worker_heartbeat").at  # noqa: B018 (every minute)
+    with pytest.raises(KeyError):
+        schedule_for("omic.no_such_job")
