@@ -119,7 +119,7 @@ def jobs_catch_up(*, limit: int = 1000, progress=None) -> CatchUp:
             continue
         row.delete()
         counts.run += 1
-    counts.waiting = PendingJob.objects.count()
+    counts.waiting = pending_job_count()
     return counts
 
 
